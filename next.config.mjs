@@ -1,0 +1,19 @@
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  // Native or wasm-backed packages stay in node_modules and are loaded at run time, so the
+  // `npm start` entry (dist/server/main.js) and Next's chunks share one instance of each.
+  serverExternalPackages: [
+    "@electric-sql/pglite",
+    "pglite-prisma-adapter",
+    "@prisma/adapter-pg",
+    "@prisma/client",
+    "pg",
+    "better-sqlite3",
+  ],
+  // A second build directory lets a test run build and serve without touching a running server's build.
+  distDir: process.env.LATTICE_NEXT_DIR ?? ".next",
+  poweredByHeader: false,
+  typescript: { ignoreBuildErrors: false },
+};
+
+export default nextConfig;

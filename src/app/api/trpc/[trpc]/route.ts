@@ -1,0 +1,25 @@
+import { fetchRequestHandler } from "@trpc/server/adapters/fetch";
+import { appRouter } from "@/server/root";
+import { createContext } from "@/server/trpc";
+import { db } from "@/server/db";
+import { sessionPrincipal } from "@/server/auth/next-auth";
+import { errorResponse } from "@/server/http/json-route";
+
+function handler(request: Request): Promise<Response> | Response {
+  // Mutations accept JSON only: a cross-site form cannot send it (CSRF guard for cookie sessions).
+  if (request.method === "POST" && !/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
+    return errorResponse(415, "UNSUPPORTED_MEDIA_TYPE", "Send tRPC mutations with Content-Type: application/json.");
+  }
+  return fetchRequestHandler({
+    endpoint: "/api/trpc",
+    req: request,
+    router: appRouter,
+    createContext: () => createContext({ db: db(), headers: request.headers, session: sessionPrincipal }),
+    responseMeta: () => ({ headers: new Headers({ "cache-control": "no-store" }) }),
+    onError({ error }) {
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[lattice] trpc: ${error.cause?.stack ?? error.message}`);
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,49 @@
+import type { DbClient } from "../db.ts";
+import { AppError } from "../errors.ts";
+import { hashToken, looksLikeToken } from "./tokens.ts";
+import { hasScope, type Scope } from "./scopes.ts";
+
+/** Who is calling, however they authenticated. Every procedure and handler sees only this. */
+export interface Principal {
+  userId: string;
+  email: string;
+  displayName: string;
+  scopes: string[];
+  via: "session" | "token";
+  tokenId?: string;
+}
+
+const LAST_USED_GRANULARITY_MS = 60_000; // one write a minute per token, not one per request
+
+export function bearerFrom(authorization: string | null | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
+  return match?.[1];
+}
+
+/** Resolves an operator token (`lat_…`). Unknown, revoked or expired → 401. */
+export async function principalFromApiToken(db: DbClient, secret: string): Promise<Principal> {
+  if (!looksLikeToken("api", secret)) throw new AppError("UNAUTHORIZED", "Invalid API token.");
+  const token = await db.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { user: true } });
+  const now = new Date();
+  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) {
+    throw new AppError("UNAUTHORIZED", "Invalid or revoked API token.");
+  }
+  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+    void db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } }).catch(() => {});
+  }
+  // A token can narrow its user's scopes, never widen them.
+  const scopes = token.scopes.includes("*") ? token.user.scopes : token.scopes.filter((s) => token.user.scopes.includes("*") || token.user.scopes.includes(s));
+  return { userId: token.user.id, email: token.user.email, displayName: token.user.displayName, scopes, via: "token", tokenId: token.id };
+}
+
+export async function principalFromUserId(db: DbClient, userId: string): Promise<Principal | null> {
+  const user = await db.user.findUnique({ where: { id: userId } });
+  if (!user) return null;
+  return { userId: user.id, email: user.email, displayName: user.displayName, scopes: user.scopes, via: "session" };
+}
+
+export function requireScope(principal: Principal | null, scope: Scope): Principal {
+  if (!principal) throw new AppError("UNAUTHORIZED", "Sign in or send an API token (Authorization: Bearer lat_…).");
+  if (!hasScope(principal.scopes, scope)) throw new AppError("FORBIDDEN", `This needs the ${scope} scope.`);
+  return principal;
+}

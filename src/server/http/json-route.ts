@@ -1,0 +1,82 @@
+import { ZodError, type z } from "zod";
+import { db, type Database } from "../db.ts";
+import { AppError, isAppError } from "../errors.ts";
+import { bearerFrom, principalFromApiToken, requireScope, type Principal } from "../auth/principal.ts";
+import type { Scope } from "../auth/scopes.ts";
+import { formatZodError } from "./zod-message.ts";
+
+const MAX_BODY_BYTES = 1024 * 1024;
+
+type Access = "public" | "authed" | Scope;
+
+interface HandlerArgs<I> {
+  input: I;
+  principal: Principal | null;
+  db: Database;
+  request: Request;
+}
+
+/** Plain JSON error body, the same shape on every /api/v1 route. */
+export function errorResponse(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+}
+
+export function toErrorResponse(error: unknown): Response {
+  if (isAppError(error)) return errorResponse(error.status, error.code, error.message);
+  if (error instanceof ZodError) return errorResponse(422, "UNPROCESSABLE_CONTENT", formatZodError(error));
+  console.error(`[lattice] unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  return errorResponse(500, "INTERNAL_SERVER_ERROR", "Internal server error");
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  // Only JSON bodies: a cross-site form cannot send one, which is our CSRF guard.
+  if (!/^application\/json\b/i.test(type)) {
+    throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
+  }
+  const text = await request.text();
+  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB.");
+  if (!text.trim()) throw new AppError("BAD_REQUEST", "Request body is empty: send a JSON object.");
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("BAD_REQUEST", "Malformed JSON in request body.");
+  }
+}
+
+/**
+ * Wraps a /api/v1 route handler: auth, JSON parsing, validation and the one error mapping.
+ * The handler itself only calls a service.
+ */
+export function jsonRoute<S extends z.ZodType | undefined>(
+  spec: { access: Access; input?: S; status?: number; session?: () => Promise<Principal | null> },
+  handler: (args: HandlerArgs<S extends z.ZodType ? z.output<S> : undefined>) => Promise<unknown>,
+): (request: Request) => Promise<Response> {
+  return async (request) => {
+    try {
+      const database = db();
+      let principal: Principal | null = null;
+      const bearer = bearerFrom(request.headers.get("authorization"));
+      if (bearer) principal = await principalFromApiToken(database.prisma, bearer);
+      else if (spec.access !== "public" && spec.session) principal = await spec.session();
+      if (spec.access === "authed" && !principal) {
+        throw new AppError("UNAUTHORIZED", "Sign in or send an API token (Authorization: Bearer lat_…).");
+      }
+      if (spec.access !== "public" && spec.access !== "authed") requireScope(principal, spec.access);
+
+      let input: unknown;
+      if (spec.input) {
+        const raw = request.method === "GET" || request.method === "HEAD"
+          ? Object.fromEntries(new URL(request.url).searchParams)
+          : await readJson(request);
+        const parsed = spec.input.safeParse(raw);
+        if (!parsed.success) throw parsed.error;
+        input = parsed.data;
+      }
+      const result = await handler({ input: input as never, principal, db: database, request });
+      return Response.json(result, { status: spec.status ?? 200, headers: { "cache-control": "no-store" } });
+    } catch (error) {
+      return toErrorResponse(error);
+    }
+  };
+}

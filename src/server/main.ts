@@ -1,0 +1,77 @@
+// The `npm start` entry: a small Node HTTP server in front of Next's request handler.
+// Bound-host bucket traffic (storage issue) is answered here before Next sees it; everything
+// else (dashboard, tRPC, /api/v1, SSE) goes to Next. See DESIGN.md → "Server entry and the fast path".
+import http from "node:http";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { serverEnv, prepareAuthEnv } from "./env.ts";
+import { db, closeDb } from "./db.ts";
+import { applyMigrations, defaultMigrationsDir } from "./db/migrate.ts";
+
+(process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
+const root = process.env.LATTICE_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+async function main(): Promise<void> {
+  let env;
+  try {
+    env = serverEnv();
+  } catch (error) {
+    console.error(`lattice: ${(error as Error).message}`);
+    process.exit(1);
+  }
+  prepareAuthEnv();
+  const database = db();
+  const applied = await applyMigrations(database.sql, defaultMigrationsDir(root));
+  if (applied.length) console.log(`[lattice] applied migrations: ${applied.join(", ")}`);
+
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: root, hostname: "localhost", port: env.PORT });
+  await app.prepare();
+  const handle = app.getRequestHandler();
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error: Error) => {
+      console.error(`[lattice] request failed: ${error.message}`);
+      if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+      res.end("Internal server error");
+    });
+  });
+  server.keepAliveTimeout = 65_000;
+
+  server.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EADDRINUSE") console.error(`lattice: port ${env.PORT} is already in use; set PORT to use another one.`);
+    else console.error(`lattice: ${error.message}`);
+    void closeDb().finally(() => process.exit(1));
+  });
+
+  server.listen(env.PORT, env.HOST, () => {
+    const address = server.address();
+    const port = typeof address === "object" && address ? address.port : env.PORT;
+    const where = database.kind === "pglite" ? `embedded PGlite in ${path.join(env.dataDir, "pglite")}` : "Postgres (DATABASE_URL)";
+    console.log(`Lattice is listening on http://localhost:${port} (database: ${where})`);
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`[lattice] ${signal}: finishing in-flight requests, then stopping`);
+    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    force.unref();
+    server.close(async () => {
+      await app.close?.().catch(() => {});
+      await closeDb();
+      console.log("[lattice] stopped");
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch(async (error) => {
+  console.error(`lattice: could not start: ${(error as Error).message}`);
+  await closeDb().catch(() => {});
+  process.exit(1);
+});

@@ -1,0 +1,11 @@
+import { createCallerFactory, router } from "./trpc.ts";
+import { systemRouter } from "./routers/system/index.ts";
+import { teamsRouter } from "./routers/teams/index.ts";
+
+export const appRouter = router({
+  system: systemRouter,
+  teams: teamsRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);
