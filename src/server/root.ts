@@ -1,10 +1,12 @@
 import { createCallerFactory, router } from "./trpc.ts";
 import { systemRouter } from "./routers/system/index.ts";
 import { teamsRouter } from "./routers/teams/index.ts";
+import { tokensRouter } from "./routers/tokens/index.ts";
 
 export const appRouter = router({
   system: systemRouter,
   teams: teamsRouter,
+  tokens: tokensRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,0 +1,62 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { defineConfig, devices } from "@playwright/test";
+
+// Debian's Chromium where Playwright cannot download its own; elsewhere `npx playwright install chromium`.
+const chromium = process.env.LATTICE_CHROMIUM || "/usr/bin/chromium";
+const executablePath = fs.existsSync(chromium) ? chromium : undefined;
+
+const port = Number(process.env.E2E_PORT ?? 4391);
+const baseURL = `http://localhost:${port}`;
+
+// The config is evaluated again in each worker; reuse the directory the main process created.
+process.env.LATTICE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "lattice-e2e-"));
+const dataDir = process.env.LATTICE_E2E_DATA_DIR;
+
+export default defineConfig({
+  testDir: "e2e",
+  outputDir: ".test-output/playwright-artifacts",
+  workers: 1,
+  retries: 0,
+  fullyParallel: false,
+  forbidOnly: !!process.env.CI,
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
+  reporter: [["list"], ["json", { outputFile: ".test-output/playwright.json" }]],
+  globalTeardown: "./e2e/global-teardown.ts",
+  use: {
+    baseURL,
+    trace: "retain-on-failure",
+    screenshot: "only-on-failure",
+  },
+  projects: [
+    {
+      name: "chromium",
+      use: {
+        ...devices["Desktop Chrome"],
+        launchOptions: {
+          executablePath,
+          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+        },
+      },
+    },
+  ],
+  webServer: {
+    // Exactly what `npm start` runs: builds when the sources changed, then serves the built app.
+    command: "node scripts/start.mjs",
+    url: `${baseURL}/api/v1/health`,
+    reuseExistingServer: false,
+    // SIGTERM lets the server close PGlite cleanly before the data dir is removed.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+    timeout: 180_000,
+    stdout: "pipe",
+    stderr: "pipe",
+    env: {
+      PORT: String(port),
+      LATTICE_DATA_DIR: dataDir,
+      ...(process.env.LATTICE_NEXT_DIR ? { LATTICE_NEXT_DIR: process.env.LATTICE_NEXT_DIR } : {}),
+      DATABASE_URL: "",
+    },
+  },
+});

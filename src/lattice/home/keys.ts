@@ -1,0 +1,19 @@
+import { latticePaths } from "./paths.ts";
+import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "./atomic-file.ts";
+
+/** Saves a team's bearer token as `keys/<label>.token` (dir 0700, file 0600); returns its path. */
+export function writeToken(label: string, token: string, home?: string): string {
+  const paths = latticePaths(home);
+  ensurePrivateDir(paths.home);
+  ensurePrivateDir(paths.keysDir);
+  const file = paths.keyFile(label);
+  writeFileAtomic(file, token + "\n", 0o600);
+  return file;
+}
+
+/** The saved token for `label`, or null when there is none. */
+export function readToken(label: string, home?: string): string | null {
+  const text = readFileIfExists(latticePaths(home).keyFile(label));
+  const token = text?.trim();
+  return token ? token : null;
+}

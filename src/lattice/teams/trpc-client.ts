@@ -1,0 +1,76 @@
+import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
+import superjson from "superjson";
+import type { AppRouter } from "../../server/root.ts";
+import { LatticeClientError, notLatticeError, tokenRejectedError, unreachableError } from "./errors.ts";
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** `--cloud` as given → its canonical form ("http://host:4317", no trailing slash); refuses anything but http(s). */
+export function normalizeCloudUrl(cloud: string): string {
+  let url: URL;
+  try {
+    url = new URL(cloud.trim());
+  } catch {
+    throw new LatticeClientError("INVALID_URL", `"${cloud}" is not a URL (expected http://host:port or https://host)`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new LatticeClientError("INVALID_URL", `"${cloud}" is not an http(s) URL (expected http://host:port or https://host)`);
+  }
+  if (url.username || url.password) throw new LatticeClientError("INVALID_URL", `"${cloud}": put credentials in the token, not in the URL`);
+  return url.origin + url.pathname.replace(/\/+$/, "");
+}
+
+/**
+ * fetch for the tRPC link: network failures and non-JSON answers (an HTML page, a proxy's error
+ * page) become one-line LatticeClientErrors here, where the URL and the response are still known.
+ */
+function latticeFetch(cloud: string): typeof fetch {
+  return async (input, init) => {
+    let response: Response;
+    try {
+      response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    } catch (error) {
+      throw unreachableError(cloud, error);
+    }
+    const type = response.headers.get("content-type") ?? "";
+    if (!/\bjson\b/i.test(type)) {
+      await response.body?.cancel().catch(() => {});
+      throw notLatticeError(cloud, `HTTP ${response.status}${type ? `, ${type.split(";")[0]}` : ""}`);
+    }
+    return response;
+  };
+}
+
+export type LatticeTrpcClient = ReturnType<typeof createLatticeTrpcClient>;
+
+/** The typed client every Lattice tool uses; `import type` keeps server code out of the bundle. */
+export function createLatticeTrpcClient(cloud: string, token?: string) {
+  const base = normalizeCloudUrl(cloud);
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpLink({
+        url: `${base}/api/trpc`,
+        transformer: superjson,
+        fetch: latticeFetch(base),
+        headers: () => (token ? { authorization: `Bearer ${token}` } : {}),
+      }),
+    ],
+  });
+}
+
+/**
+ * Maps whatever a tRPC call threw to one LatticeClientError. `teamName` names the saved
+ * connection in the 401 message.
+ */
+export function toLatticeClientError(error: unknown, context: { cloud: string; teamName?: string }): LatticeClientError {
+  if (error instanceof LatticeClientError) return error;
+  if (error instanceof TRPCClientError) {
+    if (error.cause instanceof LatticeClientError) return error.cause;
+    const data = error.data as { code?: string; httpStatus?: number } | undefined;
+    // An answer without a tRPC error shape came from something that is not a Lattice server.
+    if (!data?.code) return notLatticeError(context.cloud);
+    if (data.code === "UNAUTHORIZED") return tokenRejectedError(context.teamName, error);
+    return new LatticeClientError("SERVER", error.message, { serverCode: data.code, httpStatus: data.httpStatus, cause: error });
+  }
+  return new LatticeClientError("SERVER", error instanceof Error ? error.message : String(error), { cause: error });
+}
