@@ -6,6 +6,9 @@ const alias = { "@": path.resolve(import.meta.dirname, "src") };
 export default defineConfig({
   test: {
     reporters: ["default"],
+    // Integration files spawn servers and CLIs; two files at a time suits a 2-core machine.
+    maxWorkers: 2,
+    minWorkers: 1,
     projects: [
       {
         resolve: { alias },
@@ -24,9 +27,6 @@ export default defineConfig({
           globalSetup: ["test/support/global-setup.ts"],
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          // Each file spawns servers and CLIs; two at a time suits a 2-core machine.
-          maxWorkers: 2,
-          minWorkers: 1,
         },
       },
     ],

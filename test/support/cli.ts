@@ -21,7 +21,7 @@ export function runCli(args: string[], options: { home: string; env?: Record<str
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, "bin/lattice.mjs"), ...args], {
       cwd: options.home,
-      env: { ...(process.env as Record<string, string>), LATTICE_HOME: options.home, NO_COLOR: "1", ...options.env },
+      env: { ...process.env, LATTICE_HOME: options.home, NO_COLOR: "1", ...options.env } as NodeJS.ProcessEnv,
       stdio: ["pipe", "pipe", "pipe"],
     });
     let stdout = "";

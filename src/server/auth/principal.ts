@@ -23,22 +23,39 @@ export function bearerFrom(authorization: string | null | undefined): string | u
 /** Resolves an operator token (`lat_…`). Unknown, revoked or expired → 401. */
 export async function principalFromApiToken(db: DbClient, secret: string): Promise<Principal> {
   if (!looksLikeToken("api", secret)) throw new AppError("UNAUTHORIZED", "Invalid API token.");
-  const token = await db.apiToken.findUnique({ where: { tokenHash: hashToken(secret) }, include: { user: true } });
+  const token = await db.apiToken.findUnique({
+    where: { tokenHash: hashToken(secret) },
+    include: { user: { include: { memberships: { select: { id: true, lastSeenAt: true } } } } },
+  });
   const now = new Date();
-  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now)) {
+  // A token outlives nothing: revoked, expired, or its user no longer a member → 401.
+  if (!token || token.revokedAt || (token.expiresAt && token.expiresAt <= now) || token.user.memberships.length === 0) {
     throw new AppError("UNAUTHORIZED", "Invalid or revoked API token.");
   }
-  if (!token.lastUsedAt || now.getTime() - token.lastUsedAt.getTime() > LAST_USED_GRANULARITY_MS) {
+  if (stale(token.lastUsedAt, now)) {
     void db.apiToken.update({ where: { id: token.id }, data: { lastUsedAt: now } }).catch(() => {});
   }
+  touchMembership(db, token.user.memberships[0]!, now);
   // A token can narrow its user's scopes, never widen them.
   const scopes = token.scopes.includes("*") ? token.user.scopes : token.scopes.filter((s) => token.user.scopes.includes("*") || token.user.scopes.includes(s));
   return { userId: token.user.id, email: token.user.email, displayName: token.user.displayName, scopes, via: "token", tokenId: token.id };
 }
 
+function stale(last: Date | null, now: Date): boolean {
+  return !last || now.getTime() - last.getTime() > LAST_USED_GRANULARITY_MS;
+}
+
+function touchMembership(db: DbClient, membership: { id: string; lastSeenAt: Date | null }, now: Date): void {
+  if (stale(membership.lastSeenAt, now)) {
+    void db.membership.update({ where: { id: membership.id }, data: { lastSeenAt: now } }).catch(() => {});
+  }
+}
+
+/** A dashboard session's user; null once they left or were removed from the team. */
 export async function principalFromUserId(db: DbClient, userId: string): Promise<Principal | null> {
-  const user = await db.user.findUnique({ where: { id: userId } });
-  if (!user) return null;
+  const user = await db.user.findUnique({ where: { id: userId }, include: { memberships: { select: { id: true, lastSeenAt: true } } } });
+  if (!user || user.memberships.length === 0) return null;
+  touchMembership(db, user.memberships[0]!, new Date());
   return { userId: user.id, email: user.email, displayName: user.displayName, scopes: user.scopes, via: "session" };
 }
 

@@ -11,6 +11,7 @@ type Access = "public" | "authed" | Scope;
 
 interface HandlerArgs<I> {
   input: I;
+  params: Record<string, string>;
   principal: Principal | null;
   db: Database;
   request: Request;
@@ -51,8 +52,8 @@ async function readJson(request: Request): Promise<unknown> {
 export function jsonRoute<S extends z.ZodType | undefined>(
   spec: { access: Access; input?: S; status?: number; session?: () => Promise<Principal | null> },
   handler: (args: HandlerArgs<S extends z.ZodType ? z.output<S> : undefined>) => Promise<unknown>,
-): (request: Request) => Promise<Response> {
-  return async (request) => {
+): (request: Request, context?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response> {
+  return async (request, context) => {
     try {
       const database = db();
       let principal: Principal | null = null;
@@ -73,7 +74,10 @@ export function jsonRoute<S extends z.ZodType | undefined>(
         if (!parsed.success) throw parsed.error;
         input = parsed.data;
       }
-      const result = await handler({ input: input as never, principal, db: database, request });
+      const params = Object.fromEntries(
+        Object.entries((await context?.params) ?? {}).map(([key, value]) => [key, Array.isArray(value) ? value.join("/") : value]),
+      );
+      const result = await handler({ input: input as never, params, principal, db: database, request });
       return Response.json(result, { status: spec.status ?? 200, headers: { "cache-control": "no-store" } });
     } catch (error) {
       return toErrorResponse(error);

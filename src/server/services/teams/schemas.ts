@@ -41,3 +41,38 @@ export const registerTeamOutput = z.object({
   tokenPrefix: z.string(),
 });
 export type RegisterTeamResult = z.infer<typeof registerTeamOutput>;
+
+// "90s", "30m", "12h", "7d": how long an invitation stays redeemable.
+export const DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86400 } as const;
+export const durationSchema = z
+  .string()
+  .trim()
+  .regex(/^\d{1,6}[smhd]$/, "expires must be a duration such as 90s, 30m, 12h or 7d")
+  .transform((text) => Number(text.slice(0, -1)) * DURATION_UNITS[text.at(-1) as keyof typeof DURATION_UNITS])
+  .refine((seconds) => seconds >= 10 && seconds <= 365 * 86400, "expires must be between 10s and 365d");
+
+export const inviteRoleSchema = z.enum(["member", "admin"], { error: "role must be member or admin" });
+
+export const createInvitationInput = z.object({
+  inviteeEmail: emailSchema,
+  role: inviteRoleSchema.prefault("member"),
+  expiresIn: durationSchema.prefault("7d"),
+});
+export type CreateInvitationInput = z.output<typeof createInvitationInput>;
+
+export const redeemInvitationInput = z.object({
+  token: z.string({ error: "token is required" }).trim().min(1, "token is required").max(200, "token is too long"),
+  email: emailSchema,
+  name: displayNameSchema,
+  password: passwordSchema.optional(),
+});
+export type RedeemInvitationInput = z.input<typeof redeemInvitationInput>;
+
+export const memberEmailInput = z.object({ email: emailSchema });
+export const setRoleInput = z.object({ email: emailSchema, role: z.enum(["owner", "admin", "member"], { error: "role must be owner, admin or member" }) });
+export const destroyTeamInput = z.object({
+  confirm: z.string({ error: "confirm is required: the team's name" }).max(100),
+});
+export const revokeInvitationInput = z.object({
+  invitation: z.string().trim().min(1, "name an invitation by id or invitee email").max(254),
+});

@@ -1,0 +1,79 @@
+import type { PrismaClient } from "../../db.ts";
+import type { Prisma } from "../../db/generated/client.ts";
+import { AppError } from "../../errors.ts";
+import type { Principal } from "../../auth/principal.ts";
+import { ROLE_SCOPES, type Role } from "../../auth/roles.ts";
+import { memberEmailInput, setRoleInput } from "./schemas.ts";
+import { requireTeam } from "./team-overview.ts";
+
+type Tx = Prisma.TransactionClient;
+
+async function membershipOf(tx: Tx, teamId: string, userId: string) {
+  const membership = await tx.membership.findUnique({ where: { teamId_userId: { teamId, userId } } });
+  if (!membership) throw new AppError("FORBIDDEN", "You are not a member of this team.");
+  return membership;
+}
+
+async function ownerCount(tx: Tx, teamId: string) {
+  return tx.membership.count({ where: { teamId, role: "owner" } });
+}
+
+/**
+ * Takes a user out of the team in one transaction: membership gone, every token revoked, no
+ * password (so no dashboard session can be opened again). The sync issue adds: unlink their rows.
+ */
+async function removeMember(tx: Tx, teamId: string, userId: string) {
+  await tx.membership.delete({ where: { teamId_userId: { teamId, userId } } });
+  await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await tx.user.update({ where: { id: userId }, data: { passwordHash: null, scopes: [] } });
+}
+
+function onlyOwnerMessage(teamName: string, action: string) {
+  return `You are the only owner of "${teamName}", so you cannot ${action}: make another member an owner first (lattice teams set-role --email <member> --role owner), or delete the team (lattice teams destroy).`;
+}
+
+export async function leaveTeam(prisma: PrismaClient, principal: Principal) {
+  const team = await requireTeam(prisma);
+  return prisma.$transaction(async (tx) => {
+    const membership = await membershipOf(tx, team.id, principal.userId);
+    if (membership.role === "owner" && (await ownerCount(tx, team.id)) === 1) {
+      throw new AppError("CONFLICT", onlyOwnerMessage(team.name, "leave"));
+    }
+    await removeMember(tx, team.id, principal.userId);
+    return { team: { id: team.id, name: team.name }, email: principal.email };
+  });
+}
+
+export async function kickMember(prisma: PrismaClient, principal: Principal, raw: { email: string }) {
+  const { email } = memberEmailInput.parse(raw);
+  const team = await requireTeam(prisma);
+  return prisma.$transaction(async (tx) => {
+    const actor = await membershipOf(tx, team.id, principal.userId);
+    if (actor.role !== "owner" && actor.role !== "admin") throw new AppError("FORBIDDEN", "Only an owner or admin can remove members.");
+    const target = await tx.user.findUnique({ where: { email }, include: { memberships: { where: { teamId: team.id } } } });
+    const targetMembership = target?.memberships[0];
+    if (!target || !targetMembership) throw new AppError("NOT_FOUND", `${email} is not a member of "${team.name}".`);
+    if (target.id === principal.userId) throw new AppError("BAD_REQUEST", "You cannot remove yourself: use lattice teams leave.");
+    if (targetMembership.role === "owner" && actor.role !== "owner") throw new AppError("FORBIDDEN", "Only an owner can remove another owner.");
+    await removeMember(tx, team.id, target.id);
+    return { team: { id: team.id, name: team.name }, email };
+  });
+}
+
+export async function setMemberRole(prisma: PrismaClient, principal: Principal, raw: { email: string; role: string }) {
+  const { email, role } = setRoleInput.parse(raw);
+  const team = await requireTeam(prisma);
+  return prisma.$transaction(async (tx) => {
+    const actor = await membershipOf(tx, team.id, principal.userId);
+    if (actor.role !== "owner") throw new AppError("FORBIDDEN", "Only an owner can change roles.");
+    const target = await tx.user.findUnique({ where: { email }, include: { memberships: { where: { teamId: team.id } } } });
+    const membership = target?.memberships[0];
+    if (!target || !membership) throw new AppError("NOT_FOUND", `${email} is not a member of "${team.name}".`);
+    if (membership.role === "owner" && role !== "owner" && (await ownerCount(tx, team.id)) === 1) {
+      throw new AppError("CONFLICT", `${email} is the only owner of "${team.name}": make another member an owner first.`);
+    }
+    await tx.membership.update({ where: { id: membership.id }, data: { role } });
+    await tx.user.update({ where: { id: target.id }, data: { scopes: ROLE_SCOPES[role as Role] } });
+    return { email, role };
+  });
+}
