@@ -31,7 +31,8 @@ const common = {
   alias: { "@": path.join(root, "src") },
 };
 step("esbuild: cli, library" + (cliOnly ? "" : ", server entry"));
-await esbuild.build({ ...common, entryPoints: { "cli/index": "src/cli/index.ts", "lattice/index": "src/lattice/index.ts" }, outdir: "dist" });
+// Code splitting keeps the lazy imports inside CLI actions lazy, so `lattice --help` stays instant.
+await esbuild.build({ ...common, splitting: true, entryPoints: { "cli/index": "src/cli/index.ts", "lattice/index": "src/lattice/index.ts" }, outdir: "dist" });
 if (!cliOnly) {
   await esbuild.build({ ...common, entryPoints: { "server/main": "src/server/main.ts" }, outdir: "dist" });
   step("next build");

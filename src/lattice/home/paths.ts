@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 
 /** Where Lattice keeps this machine's identity, tokens and connections: LATTICE_HOME or ~/.lattice. */
-export function latticeHome(env: NodeJS.ProcessEnv = process.env): string {
+export function latticeHome(env: Record<string, string | undefined> = process.env): string {
   const configured = env.LATTICE_HOME?.trim();
   return path.resolve(configured ? configured : path.join(os.homedir(), ".lattice"));
 }

@@ -58,9 +58,8 @@ export function unreachableError(cloud: string, error: unknown): LatticeClientEr
   return new LatticeClientError("UNREACHABLE", `cannot reach ${cloud}: ${reason}`, { cause: error });
 }
 
-export function notLatticeError(cloud: string, options: { path?: string; detail?: string } = {}): LatticeClientError {
-  const { path = "/api/trpc", detail } = options;
-  return new LatticeClientError("NOT_LATTICE", `${cloud} is not a Lattice server (no Lattice API at ${path}${detail ? `: ${detail}` : ""})`);
+export function notLatticeError(cloud: string, apiPath = "/api/trpc"): LatticeClientError {
+  return new LatticeClientError("NOT_LATTICE", `${cloud} is not a Lattice server (no Lattice API at ${apiPath})`);
 }
 
 /** A 401 on a saved or given token: say which team's token and what to do about it. */

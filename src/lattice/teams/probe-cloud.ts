@@ -48,5 +48,5 @@ export async function probeCloud(url: string, options: { timeoutMs?: number } = 
   if (typeof body?.error?.code === "string" && typeof body.error.message === "string") {
     return { cloud, ...blank, reachable: true, isLattice: true, error: `${cloud} answered ${response.status}: ${body.error.message}` };
   }
-  return { cloud, ...blank, reachable: true, error: notLatticeError(cloud, { path: HEALTH_PATH, detail: `HTTP ${response.status}` }).message };
+  return { cloud, ...blank, reachable: true, error: notLatticeError(cloud, HEALTH_PATH).message };
 }

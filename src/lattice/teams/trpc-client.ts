@@ -35,7 +35,7 @@ function latticeFetch(cloud: string): typeof fetch {
     const type = response.headers.get("content-type") ?? "";
     if (!/\bjson\b/i.test(type)) {
       await response.body?.cancel().catch(() => {});
-      throw notLatticeError(cloud, { detail: `HTTP ${response.status}${type ? `, ${type.split(";")[0]}` : ""}` });
+      throw notLatticeError(cloud);
     }
     return response;
   };
