@@ -10,8 +10,14 @@ const executablePath = fs.existsSync(chromium) ? chromium : undefined;
 const port = Number(process.env.E2E_PORT ?? 4391);
 const baseURL = `http://localhost:${port}`;
 
-// The config is evaluated again in each worker; reuse the directory the main process created.
-process.env.LATTICE_E2E_DATA_DIR ??= fs.mkdtempSync(path.join(os.tmpdir(), "lattice-e2e-"));
+// A fresh database per run. Workers evaluate this config again and inherit the variable, so only
+// the runner that created the directory removes it, on exit: after Playwright has stopped the
+// server (a globalTeardown runs before that, and not at all when the server fails to start).
+if (!process.env.LATTICE_E2E_DATA_DIR) {
+  const created = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-e2e-"));
+  process.env.LATTICE_E2E_DATA_DIR = created;
+  process.on("exit", () => fs.rmSync(created, { recursive: true, force: true }));
+}
 const dataDir = process.env.LATTICE_E2E_DATA_DIR;
 
 export default defineConfig({
@@ -24,7 +30,6 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"], ["json", { outputFile: ".test-output/playwright.json" }]],
-  globalTeardown: "./e2e/global-teardown.ts",
   use: {
     baseURL,
     trace: "retain-on-failure",

@@ -67,7 +67,7 @@ test("signed out, the dashboard and the first-run page send you to sign in", asy
 test("a wrong password shows an error and stays on sign in", async ({ page }) => {
   await page.goto("/signin");
   await signIn(page, "not the password");
-  await expect(page.getByRole("alert")).toHaveText("Wrong email or password.");
+  await expect(page.getByRole("form", { name: "Sign in" }).getByRole("alert")).toHaveText("Wrong email or password.");
   await expect(page).toHaveURL(/\/signin$/);
 });
 

@@ -3,10 +3,10 @@ export function LatticeMark({ className = "size-7" }: { className?: string }) {
   return (
     <svg viewBox="0 0 32 32" className={className} aria-hidden="true">
       <rect width="32" height="32" rx="8" className="fill-emerald-600" />
-      <path d="M10 10h12M10 16h12M10 22h12M10 10v12M16 10v12M22 10v12" className="stroke-emerald-200" strokeWidth="1.5" />
-      <circle cx="10" cy="10" r="2.2" className="fill-white" />
-      <circle cx="22" cy="16" r="2.2" className="fill-white" />
-      <circle cx="16" cy="22" r="2.2" className="fill-white" />
+      <path d="M9 9h14M9 16h14M9 23h14M9 9v14M16 9v14M23 9v14" className="stroke-emerald-200" strokeWidth="1.5" />
+      <circle cx="9" cy="9" r="2.2" className="fill-white" />
+      <circle cx="23" cy="16" r="2.2" className="fill-white" />
+      <circle cx="16" cy="23" r="2.2" className="fill-white" />
     </svg>
   );
 }

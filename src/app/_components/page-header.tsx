@@ -11,7 +11,7 @@ export function PageHeader({ title, description, children }: { title: string; de
 }
 
 export function Card({ children, className = "" }: { children: React.ReactNode; className?: string }) {
-  return <section className={`rounded-lg border border-zinc-200 bg-white shadow-xs ${className}`}>{children}</section>;
+  return <section className={`overflow-hidden rounded-lg border border-zinc-200 bg-white shadow-xs ${className}`}>{children}</section>;
 }
 
 export function Badge({ children, tone = "zinc" }: { children: React.ReactNode; tone?: "zinc" | "emerald" | "amber" | "red" }) {
