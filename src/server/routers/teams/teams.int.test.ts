@@ -225,3 +225,18 @@ describe("members, leave, kick, roles, destroy", () => {
     expect(await as(bob.token).teams.status()).toMatchObject({ role: "member", pendingInvitations: null });
   });
 });
+
+describe("account password", () => {
+  it("is optional at register and settable later with the bearer token; then the dashboard sign-in accepts it", async () => {
+    const { alice } = await setup();
+    const { verifyPassword } = await import("../../auth/password.ts");
+    const before = await t.database.prisma.user.findUniqueOrThrow({ where: { id: alice.user.id } });
+    expect(before.passwordHash).toBeNull();
+    expect(await codeOf(as(alice.token).account.setPassword({ password: "short" }))).toBe("UNPROCESSABLE_CONTENT");
+    await as(alice.token).account.setPassword({ password: "a much better one" });
+    const after = await t.database.prisma.user.findUniqueOrThrow({ where: { id: alice.user.id } });
+    expect(await verifyPassword("a much better one", after.passwordHash)).toBe(true);
+    expect(await verifyPassword("wrong password", after.passwordHash)).toBe(false);
+    expect(await codeOf(anon().account.setPassword({ password: "a much better one" }))).toBe("UNAUTHORIZED");
+  });
+});
