@@ -20,6 +20,14 @@ if (!process.env.LATTICE_E2E_DATA_DIR) {
 }
 const dataDir = process.env.LATTICE_E2E_DATA_DIR;
 
+const browser = {
+  ...devices["Desktop Chrome"],
+  launchOptions: {
+    executablePath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
+  },
+};
+
 export default defineConfig({
   testDir: "e2e",
   outputDir: ".test-output/playwright-artifacts",
@@ -35,17 +43,11 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  // One server holds one team, so the specs share it in order: first-run registers Alice on the
+  // empty server; every other spec depends on that and signs in as her.
   projects: [
-    {
-      name: "chromium",
-      use: {
-        ...devices["Desktop Chrome"],
-        launchOptions: {
-          executablePath,
-          args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"],
-        },
-      },
-    },
+    { name: "first-run", testMatch: "first-run.spec.ts", use: browser },
+    { name: "dashboard", testIgnore: "first-run.spec.ts", dependencies: ["first-run"], use: browser },
   ],
   webServer: {
     // Exactly what `npm start` runs: builds when the sources changed, then serves the built app.

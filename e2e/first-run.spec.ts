@@ -1,16 +1,10 @@
 import { expect, test, type Page } from "@playwright/test";
+import { alice, screenshot as shot, signIn as fillSignIn } from "./fixtures";
 
 // One server, one database for the whole file: the tests follow one team's life in order.
 test.describe.configure({ mode: "serial" });
 
-const alice = { name: "Alice", email: "alice@example.com", teamName: "Atlas", password: "correct horse battery" };
-const shot = (page: Page, name: string) => page.screenshot({ path: `.test-output/screenshots/${name}.png`, fullPage: true });
-
-async function signIn(page: Page, password: string) {
-  await page.getByLabel("Email").fill(alice.email);
-  await page.getByLabel("Password").fill(password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-}
+const signIn = (page: Page, password: string) => fillSignIn(page, { email: alice.email, password });
 
 test("first run: create the team, get signed in, see the team page", async ({ page }) => {
   await page.goto("/");

@@ -75,5 +75,6 @@ if (passthrough.length) {
 }
 
 if (exitCode !== 0 && failed === 0) failed = 1; // a runner crashed before reporting
+if (failed > 0) exitCode = 1; // a runner's own exit status is not trusted alone
 console.log(`\n${passed} passed, ${failed} failed`);
 process.exit(exitCode);

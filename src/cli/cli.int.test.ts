@@ -85,10 +85,12 @@ describe("lattice teams register / status against a real server", () => {
       code: 0,
       stderr: "",
       stdout: [
-        `Server:   ${server.url} (reachable, lattice ${packageJson.version}, postgres)`,
-        "Team:     Atlas",
-        "You:      Alice <alice@example.com> (owner)",
-        "Token:    valid",
+        `Server:      ${server.url} (reachable, lattice ${packageJson.version}, postgres)`,
+        "Team:        Atlas (1 member)",
+        "You:         Alice <alice@example.com>",
+        "Role:        owner",
+        "Token:       valid",
+        "Invitations: 0 pending",
         "",
       ].join("\n"),
     });
@@ -102,6 +104,8 @@ describe("lattice teams register / status against a real server", () => {
       user: { id: printed.userId, email: "alice@example.com", displayName: "Alice" },
       role: "owner",
       token: "valid",
+      memberCount: 1,
+      pendingInvitations: 0,
       error: null,
     });
   });
@@ -132,10 +136,11 @@ describe("lattice teams register / status against a real server", () => {
       expect(result).toEqual({
         code: 1,
         stdout: [
-          `Server:   ${server.url} (reachable, lattice ${packageJson.version}, postgres)`,
-          "Team:     Atlas",
-          "You:      alice@example.com",
-          "Token:    rejected (401)",
+          `Server:      ${server.url} (reachable, lattice ${packageJson.version}, postgres)`,
+          "Team:        Atlas",
+          "You:         alice@example.com",
+          "Role:        unknown",
+          "Token:       rejected (401)",
           "",
         ].join("\n"),
         stderr: 'lattice: the saved token for "Atlas" was rejected (401): it may have been revoked — run lattice teams join again\n',
@@ -180,7 +185,7 @@ describe("lattice teams register --json (fresh database)", () => {
     const result = await runCli(["teams", "status"], { home });
     expect(result).toEqual({
       code: 1,
-      stdout: [`Server:   ${server.url} (unreachable)`, "Team:     Atlas", "You:      alice@example.com", "Token:    not checked", ""].join("\n"),
+      stdout: [`Server:      ${server.url} (unreachable)`, "Team:        Atlas", "You:         alice@example.com", "Role:        unknown", "Token:       not checked", ""].join("\n"),
       stderr: `lattice: cannot reach ${server.url}: connection refused — is the Lattice server running?\n`,
     });
   });
@@ -286,8 +291,10 @@ describe("lattice CLI errors (no Lattice server needed)", () => {
     const help = await runCli(["--help"], { home });
     expect(help.code).toBe(0);
     expect(help.stderr).toBe("");
-    expect(help.stdout).toMatch(/^ {2}teams register {2}Create the team on a fresh Lattice server/m);
-    expect(help.stdout).toMatch(/^ {2}teams status {4}Check the server/m);
+    for (const command of ["teams register", "teams join", "teams invite", "teams members", "teams invitations", "teams revoke-invite", "teams set-role", "teams kick", "teams leave", "teams destroy", "teams status", "identity set", "identity show", "db-credentials set", "db-credentials list", "db-credentials remove"]) {
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${command} +[A-Z]`, "m"));
+    }
+    expect(help.stdout).toMatch(/^ {2}teams register +Create the team on a fresh Lattice server/m);
     const commandHelp = await runCli(["teams", "register", "--help"], { home });
     expect(commandHelp.code).toBe(0);
     expect(commandHelp.stdout).toContain("$ lattice teams register --cloud <url> --email <email> --name <name> --team-name <team>");
@@ -295,5 +302,85 @@ describe("lattice CLI errors (no Lattice server needed)", () => {
     const version = await runCli(["--version"], { home });
     expect(version.code).toBe(0);
     expect(version.stdout).toMatch(new RegExp(`^lattice/${packageJson.version.replace(/\./g, "\\.")} `));
+  });
+});
+
+describe("lattice identity and db-credentials (machine-local, no server)", () => {
+  it("identity set / show", async () => {
+    const home = tempHome();
+    expect(await runCli(["identity", "show"], { home })).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "lattice: no identity saved on this machine — run lattice identity set --email <email> --name <name>\n",
+    });
+    expect(await runCli(["identity", "set", "--email", "bob", "--name", "Bob"], { home })).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: 'lattice: "bob" is not a valid email address\n',
+    });
+    expect(await runCli(["identity", "set", "--email", "Bob@Example.com", "--name", "Bob"], { home })).toEqual({
+      code: 0,
+      stdout: "Identity saved: Bob <bob@example.com>\n",
+      stderr: "",
+    });
+    expect(await runCli(["identity", "show"], { home })).toEqual({ code: 0, stdout: "Name:  Bob\nEmail: bob@example.com\n", stderr: "" });
+    expect(JSON.parse((await runCli(["identity", "show", "--json"], { home })).stdout)).toEqual({ displayName: "Bob", email: "bob@example.com" });
+  });
+
+  it("db-credentials set / list (password masked) / remove, stored encrypted with a 0600 master key", async () => {
+    const home = tempHome();
+    const url = "postgres://app:s3cret-pw@db.example.com:5432/atlas";
+    expect(await runCli(["db-credentials", "set", "prod", url], { home })).toEqual({
+      code: 0,
+      stdout: 'Saved database credentials "prod" (postgres://app:****@db.example.com:5432/atlas).\n',
+      stderr: "",
+    });
+    expect(fs.statSync(path.join(home, "master.key")).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(home, "db-credentials.enc")).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(home, "db-credentials.enc"), "utf8")).not.toContain("s3cret-pw");
+
+    // "-" reads the URL from stdin, keeping the password out of argv and shell history.
+    expect((await runCli(["db-credentials", "set", "ci", "-"], { home, input: "postgresql://ci:hunter2@ci.internal/atlas\n" })).code).toBe(0);
+    const list = await runCli(["db-credentials", "list"], { home });
+    expect(list).toEqual({
+      code: 0,
+      stdout: "LABEL  URL\nci     postgresql://ci:****@ci.internal/atlas\nprod   postgres://app:****@db.example.com:5432/atlas\n",
+      stderr: "",
+    });
+    const json = await runCli(["db-credentials", "list", "--json"], { home });
+    expect(json.stdout).not.toMatch(/s3cret-pw|hunter2/);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { label: "ci", url: "postgresql://ci:****@ci.internal/atlas" },
+      { label: "prod", url: "postgres://app:****@db.example.com:5432/atlas" },
+    ]);
+
+    expect(await runCli(["db-credentials", "set", "prod", "mysql://u:p@h/db"], { home })).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "lattice: not a Postgres URL (mysql://…): expected postgres:// or postgresql://\n",
+    });
+    expect(await runCli(["db-credentials", "remove", "ci"], { home })).toEqual({ code: 0, stdout: 'Removed database credentials "ci".\n', stderr: "" });
+    expect(await runCli(["db-credentials", "remove", "ci"], { home })).toEqual({ code: 1, stdout: "", stderr: 'lattice: no database credentials labelled "ci"\n' });
+    expect((await runCli(["db-credentials", "list"], { home })).stdout).toBe("LABEL  URL\nprod   postgres://app:****@db.example.com:5432/atlas\n");
+  });
+
+  it("refuses a master.key other users can read, and a LATTICE_ENCRYPTION_KEY that did not seal the file", async () => {
+    const home = tempHome();
+    expect((await runCli(["db-credentials", "set", "prod", "postgres://a:b@h/db"], { home })).code).toBe(0);
+    const keyFile = path.join(home, "master.key");
+    fs.chmodSync(keyFile, 0o644);
+    expect(await runCli(["db-credentials", "list"], { home })).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: `lattice: ${keyFile} is readable by other users (mode 0644): run chmod 600 ${keyFile}\n`,
+    });
+    fs.chmodSync(keyFile, 0o600);
+    const otherKey = { LATTICE_ENCRYPTION_KEY: "a".repeat(64) };
+    expect(await runCli(["db-credentials", "list"], { home, env: otherKey })).toEqual({ code: 1, stdout: "", stderr: "lattice: cannot decrypt: wrong master key\n" });
+    expect(await runCli(["db-credentials", "list"], { home, env: { LATTICE_ENCRYPTION_KEY: "abc" } })).toEqual({
+      code: 1,
+      stdout: "",
+      stderr: "lattice: LATTICE_ENCRYPTION_KEY must be exactly 32 bytes, as 64 hex characters or base64 (got 2 bytes); generate one with: openssl rand -base64 32\n",
+    });
   });
 });

@@ -8,6 +8,12 @@ export interface OptionSpec {
 
 export type ParsedOptions = Record<string, string | boolean | undefined>;
 
+/** A positional argument; its value lands in ParsedOptions under `name`. */
+export interface ArgumentSpec {
+  name: string;
+  optional?: boolean;
+}
+
 export interface CommandContext {
   json: boolean;
   /** "lattice teams register", for messages that point at --help. */
@@ -23,6 +29,7 @@ export interface CommandSpec {
   description: string;
   usage: string;
   options: readonly OptionSpec[];
+  args?: readonly ArgumentSpec[];
   examples: readonly string[];
   run(options: ParsedOptions, context: CommandContext): Promise<void>;
 }
@@ -55,14 +62,26 @@ export function parseCommandOptions(spec: CommandSpec, args: string[], commandLi
     const { long, takesValue } = optionName(option.flag);
     config[long] = { type: takesValue ? "string" : "boolean" };
   }
+  const expected = spec.args ?? [];
   let values: Record<string, string | boolean | undefined>;
+  let positionals: string[];
   try {
-    ({ values } = parseArgs({ args, options: config, strict: true, allowPositionals: false }));
+    ({ values, positionals } = parseArgs({ args, options: config, strict: true, allowPositionals: expected.length > 0 }));
   } catch (error) {
     throw new UsageError(`${describeParseError(error as Error & { code?: string })} (see ${commandLine} --help)`);
   }
+  if (positionals.length > expected.length) {
+    throw new UsageError(`unexpected argument '${positionals[expected.length]}' (see ${commandLine} --help)`);
+  }
+  const missing = expected.slice(positionals.length).filter((a) => !a.optional);
+  if (missing.length > 0) {
+    throw new UsageError(`missing argument ${missing.map((a) => `<${a.name}>`).join(" ")} (see ${commandLine} --help)`);
+  }
   const parsed: ParsedOptions = {};
   for (const [key, value] of Object.entries(values)) parsed[camel(key)] = value;
+  expected.forEach((arg, i) => {
+    if (positionals[i] !== undefined) parsed[arg.name] = positionals[i];
+  });
   return parsed;
 }
 

@@ -3,6 +3,7 @@
 import { useState, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { signIn } from "next-auth/react";
+import { CopyButton } from "./copy-button";
 import { FormError, FormField, primaryButton } from "./form-field";
 
 interface Registered {
@@ -77,15 +78,6 @@ export function FirstRunForm() {
 }
 
 function BootstrapToken({ teamName, token, signedIn, onContinue }: Registered & { onContinue: () => void }) {
-  const [copied, setCopied] = useState(false);
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(token);
-      setCopied(true);
-    } catch {
-      // Clipboard access needs a secure context; the token stays selectable by hand.
-    }
-  }
   return (
     <div className="space-y-5">
       <div className="flex items-start gap-3 rounded-md border border-emerald-200 bg-emerald-50 px-3 py-2.5 text-sm text-emerald-800">
@@ -101,9 +93,7 @@ function BootstrapToken({ teamName, token, signedIn, onContinue }: Registered & 
           <code data-testid="bootstrap-token" className="min-w-0 flex-1 truncate rounded-md border border-zinc-200 bg-zinc-50 px-3 py-2 font-mono text-xs text-zinc-800 select-all">
             {token}
           </code>
-          <button type="button" onClick={copy} className="rounded-md border border-zinc-300 bg-white px-3 text-xs font-medium text-zinc-700 hover:bg-zinc-50">
-            {copied ? "Copied" : "Copy"}
-          </button>
+          <CopyButton text={token} />
         </div>
       </div>
       {!signedIn ? <FormError message="The team was created, but signing you in failed: sign in with your email and password." /> : null}

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { readIdentity, writeIdentity } from "./identity.ts";
+import { readIdentity, updateIdentity, writeIdentity } from "./identity.ts";
 import { latticeHome } from "./paths.ts";
 
 describe("identity.json", () => {
@@ -35,5 +35,26 @@ describe("identity.json", () => {
     expect(latticeHome({ LATTICE_HOME: home })).toBe(home);
     expect(latticeHome({})).toBe(path.join(os.homedir(), ".lattice"));
     expect(latticeHome({ LATTICE_HOME: "  " })).toBe(path.join(os.homedir(), ".lattice"));
+  });
+});
+
+describe("updateIdentity (lattice identity set)", () => {
+  let home: string;
+  beforeEach(() => {
+    home = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-identity-set-"));
+  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
+
+  it("saves a trimmed name and a lower-cased email, and keeps a field that is not given", () => {
+    expect(updateIdentity({ email: " Bob@Example.COM ", displayName: " Bob " }, home)).toEqual({ email: "bob@example.com", displayName: "Bob" });
+    expect(updateIdentity({ displayName: "Robert" }, home)).toEqual({ email: "bob@example.com", displayName: "Robert" });
+    expect(readIdentity(home)).toEqual({ email: "bob@example.com", displayName: "Robert" });
+  });
+
+  it("refuses a bad email or a missing field and writes nothing", () => {
+    expect(() => updateIdentity({ email: "bob", displayName: "Bob" }, home)).toThrow('"bob" is not a valid email address');
+    expect(() => updateIdentity({ email: "bob@example.com" }, home)).toThrow("no display name: pass --name <name>");
+    expect(() => updateIdentity({ displayName: "Bob" }, home)).toThrow("no email: pass --email <email>");
+    expect(readIdentity(home)).toBeNull();
   });
 });

@@ -22,3 +22,22 @@ export function writeIdentity(identity: Identity, home?: string): void {
   const body = { display_name: identity.displayName, email: identity.email };
   writeFileAtomic(latticePaths(home).identity, JSON.stringify(body, null, 2) + "\n");
 }
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * `lattice identity set`: validates and saves, keeping the stored value of a field not given.
+ * Emails are stored lower-cased, as the server compares them.
+ */
+export function updateIdentity(changes: { email?: string; displayName?: string }, home?: string): Identity {
+  const current = readIdentity(home);
+  const email = (changes.email ?? current?.email ?? "").trim().toLowerCase();
+  const displayName = (changes.displayName ?? current?.displayName ?? "").trim();
+  if (!email) throw new Error("no email: pass --email <email>");
+  if (!EMAIL.test(email) || email.length > 254) throw new Error(`"${email}" is not a valid email address`);
+  if (!displayName) throw new Error("no display name: pass --name <name>");
+  if (displayName.length > 100) throw new Error("the display name is too long (100 characters at most)");
+  const identity = { email, displayName };
+  writeIdentity(identity, home);
+  return identity;
+}

@@ -1,6 +1,6 @@
 export { latticeHome, latticePaths, type LatticePaths } from "./paths.ts";
-export { readIdentity, writeIdentity, type Identity } from "./identity.ts";
-export { readToken, writeToken } from "./keys.ts";
+export { readIdentity, updateIdentity, writeIdentity, type Identity } from "./identity.ts";
+export { readToken, removeToken, writeToken } from "./keys.ts";
 export {
   chooseLabel,
   connectionTokenPath,
@@ -11,3 +11,14 @@ export {
   teamLabel,
   type SavedConnection,
 } from "./connections.ts";
+export {
+  assertDbLabel,
+  assertPostgresUrl,
+  getDbCredential,
+  listDbCredentials,
+  maskPostgresUrl,
+  removeDbCredential,
+  resolveDbReferences,
+  setDbCredential,
+  type DbCredential,
+} from "./db-credentials.ts";

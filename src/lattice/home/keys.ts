@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import { latticePaths } from "./paths.ts";
 import { ensurePrivateDir, readFileIfExists, writeFileAtomic } from "./atomic-file.ts";
 
@@ -16,4 +17,16 @@ export function readToken(label: string, home?: string): string | null {
   const text = readFileIfExists(latticePaths(home).keyFile(label));
   const token = text?.trim();
   return token ? token : null;
+}
+
+/** Deletes `keys/<label>.token`; false when there was none. */
+export function removeToken(label: string, home?: string): boolean {
+  const file = latticePaths(home).keyFile(label);
+  try {
+    fs.unlinkSync(file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
 }

@@ -11,6 +11,8 @@ export interface LatticePaths {
   home: string;
   identity: string;
   connections: string;
+  masterKey: string;
+  dbCredentials: string;
   keysDir: string;
   keyFile(label: string): string;
 }
@@ -21,6 +23,8 @@ export function latticePaths(home: string = latticeHome()): LatticePaths {
     home,
     identity: path.join(home, "identity.json"),
     connections: path.join(home, "connections.json"),
+    masterKey: path.join(home, "master.key"),
+    dbCredentials: path.join(home, "db-credentials.enc"),
     keysDir,
     keyFile: (label) => path.join(keysDir, `${assertLabel(label)}.token`),
   };

@@ -1,11 +1,19 @@
 import path from "node:path";
+import type { inferRouterOutputs } from "@trpc/server";
+import type { AppRouter } from "../../server/root.ts";
 import { latticePaths } from "../home/paths.ts";
-import { writeIdentity } from "../home/identity.ts";
-import { readToken, writeToken } from "../home/keys.ts";
-import { chooseLabel, listConnections, saveConnection, teamLabel, type SavedConnection } from "../home/connections.ts";
+import { readIdentity, writeIdentity, type Identity } from "../home/identity.ts";
+import { readToken, removeToken, writeToken } from "../home/keys.ts";
+import { chooseLabel, listConnections, removeConnection, saveConnection, teamLabel, type SavedConnection } from "../home/connections.ts";
 import { LatticeClientError } from "./errors.ts";
 import { probeCloud, type CloudProbe } from "./probe-cloud.ts";
 import { createLatticeTrpcClient, normalizeCloudUrl, toLatticeClientError, type LatticeTrpcClient } from "./trpc-client.ts";
+
+type TeamsOutputs = inferRouterOutputs<AppRouter>["teams"];
+export type TeamMember = TeamsOutputs["members"][number];
+export type Invitation = TeamsOutputs["invitations"][number];
+export type CreatedInvitation = TeamsOutputs["invite"];
+export type MemberRole = "owner" | "admin" | "member";
 
 export interface RegisterTeamOptions {
   cloud: string;
@@ -28,12 +36,46 @@ export interface Registration {
   tokenFile: string;
 }
 
+export interface JoinTeamOptions {
+  cloud: string;
+  /** The `latinv_…` invitation token. */
+  token: string;
+  /** Default: identity.json's. Must be the address the invitation is bound to. */
+  email?: string;
+  /** Default: identity.json's display name. */
+  name?: string;
+  password?: string;
+  home?: string;
+}
+
+export interface Joined {
+  cloud: string;
+  label: string;
+  user: { id: string; email: string; displayName: string };
+  team: { id: string; name: string };
+  role: string;
+  tokenFile: string;
+  /** True when identity.json did not exist and was created from this join. */
+  identitySaved: boolean;
+}
+
 /** Registration succeeded on the server but the token could not be saved locally: it must still be shown. */
 export class LocalSaveError extends LatticeClientError {
   readonly registration: Omit<Registration, "label" | "tokenFile">;
   constructor(registration: Omit<Registration, "label" | "tokenFile">, cause: unknown) {
     super("LOCAL_SAVE_FAILED", `registered, but saving the token locally failed: ${(cause as Error)?.message ?? cause} — keep the token printed above`, { cause });
     this.registration = registration;
+  }
+}
+
+/** Joined on the server, but the new API token could not be saved: it exists only in `token` now. */
+export class JoinSaveError extends LatticeClientError {
+  readonly token: string;
+  readonly team: { id: string; name: string };
+  constructor(joined: { token: string; team: { id: string; name: string } }, cause: unknown) {
+    super("LOCAL_SAVE_FAILED", `joined "${joined.team.name}", but saving the token locally failed: ${(cause as Error)?.message ?? cause} — keep the token printed above`, { cause });
+    this.token = joined.token;
+    this.team = joined.team;
   }
 }
 
@@ -46,20 +88,37 @@ export interface TeamStatus {
   user: { id: string; email: string; displayName: string; scopes: string[] } | null;
   team: { id: string; name: string } | null;
   role: string | null;
+  memberCount: number | null;
+  /** Pending invitations; null unless you are an owner or admin (or the server was not asked). */
+  pendingInvitations: number | null;
   /** What is wrong, in one line, when anything is. */
   error: string | null;
 }
 
-/** A client for one Lattice team server, authenticated with a bearer token. The CLI uses exactly this. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * A client for one Lattice team server, authenticated with a bearer token. The `lattice teams`
+ * commands are thin wrappers over exactly these methods.
+ */
 export class TeamsClient {
   readonly cloud: string;
   readonly connection: SavedConnection | null;
+  readonly home: string | undefined;
   private readonly trpc: LatticeTrpcClient;
 
-  constructor(options: { cloud: string; token: string; connection?: SavedConnection }) {
+  constructor(options: { cloud: string; token: string; connection?: SavedConnection; home?: string }) {
     this.cloud = normalizeCloudUrl(options.cloud);
     this.connection = options.connection ?? null;
+    this.home = options.home;
     this.trpc = createLatticeTrpcClient(this.cloud, options.token);
+  }
+
+  /** Is there a Lattice server at `url`? Never throws. */
+  static probeCloud(url: string, options?: { timeoutMs?: number }): Promise<CloudProbe> {
+    return probeCloud(url, options);
   }
 
   /**
@@ -70,36 +129,62 @@ export class TeamsClient {
     const cloud = normalizeCloudUrl(options.cloud);
     let result;
     try {
-      result = await createLatticeTrpcClient(cloud).teams.register.mutate({
-        email: options.email,
-        name: options.name,
-        teamName: options.teamName,
-        password: options.password,
-      });
+      result = await createLatticeTrpcClient(cloud).teams.register.mutate(
+        withoutUndefined({ email: options.email, name: options.name, teamName: options.teamName, password: options.password }),
+      );
     } catch (error) {
       throw toLatticeClientError(error, { cloud });
     }
     const registration = { cloud, ...result };
     try {
-      const label = chooseLabel(result.team.name, cloud, result.team.id, options.home);
-      const tokenFile = writeToken(label, result.token, options.home);
-      saveConnection(
-        {
-          label,
-          cloud,
-          teamId: result.team.id,
-          teamName: result.team.name,
-          userId: result.user.id,
-          email: result.user.email,
-          tokenFile: path.relative(latticePaths(options.home).home, tokenFile),
-        },
-        options.home,
-      );
+      const { label, tokenFile } = saveTeamLocally({ cloud, team: result.team, user: result.user, token: result.token }, options.home);
       writeIdentity({ displayName: result.user.displayName, email: result.user.email }, options.home);
       return { ...registration, label, tokenFile };
     } catch (error) {
       throw new LocalSaveError(registration, error);
     }
+  }
+
+  /**
+   * Redeems an email-bound invitation, then saves the member's own API token (keys/<label>.token),
+   * the connection, and identity.json when there is none yet. Nothing is saved when the server refuses.
+   */
+  static async join(options: JoinTeamOptions): Promise<Joined> {
+    const cloud = normalizeCloudUrl(options.cloud);
+    const identity = options.email === undefined || options.name === undefined ? readIdentity(options.home) : null;
+    const email = options.email ?? identity?.email;
+    const name = options.name ?? identity?.displayName;
+    if (!email || !name) {
+      throw new LatticeClientError("MISSING_IDENTITY", "no email or name given and no identity.json: pass --email and --name (or run lattice identity set)");
+    }
+    let result;
+    try {
+      result = await createLatticeTrpcClient(cloud).teams.join.mutate(withoutUndefined({ token: options.token, email, name, password: options.password }));
+    } catch (error) {
+      throw toLatticeClientError(error, { cloud });
+    }
+    try {
+      const { label, tokenFile } = saveTeamLocally({ cloud, team: result.team, user: result.user, token: result.token }, options.home);
+      const identitySaved = readIdentity(options.home) === null;
+      if (identitySaved) writeIdentity({ displayName: result.user.displayName, email: result.user.email }, options.home);
+      return { cloud, label, user: result.user, team: result.team, role: result.role, tokenFile, identitySaved };
+    } catch (error) {
+      throw new JoinSaveError(result, error);
+    }
+  }
+
+  /**
+   * Adopts a token for a team server this machine has no connection to yet (issued elsewhere, or
+   * by the dashboard): checks it with whoami, then saves it under a label from the team's name.
+   */
+  static async connectToExistingCloud(url: string, token: string, options: { home?: string } = {}): Promise<TeamsClient> {
+    const cloud = normalizeCloudUrl(url);
+    const probe = new TeamsClient({ cloud, token, home: options.home });
+    const me = await probe.whoami();
+    if (!me.team) throw new LatticeClientError("NO_TEAM", `${cloud} has no team yet: create one with lattice teams register`);
+    if (!me.role) throw new LatticeClientError("NO_TEAM", `${me.user.email} is not a member of "${me.team.name}" on ${cloud}`);
+    const { connection } = saveTeamLocally({ cloud, team: me.team, user: me.user, token }, options.home);
+    return new TeamsClient({ cloud, token, connection, home: options.home });
   }
 
   /** The saved connection for `team` (label or team name), or the only one when `team` is omitted. */
@@ -112,32 +197,129 @@ export class TeamsClient {
         `the token file for "${connection.teamName}" is missing (${latticePaths(options.home).keyFile(connection.label)}) — run lattice teams join again`,
       );
     }
-    return new TeamsClient({ cloud: connection.cloud, token, connection });
+    return new TeamsClient({ cloud: connection.cloud, token, connection, home: options.home });
   }
 
-  async whoami() {
+  /**
+   * identity.json, created when missing: from `given` when both fields are there, else from the
+   * account this token belongs to.
+   */
+  async ensureCloudWorkspaceIdentity(given: { email?: string; displayName?: string } = {}): Promise<Identity> {
+    const existing = readIdentity(this.home);
+    if (existing) return existing;
+    let identity: Identity;
+    if (given.email && given.displayName) identity = { email: given.email.trim().toLowerCase(), displayName: given.displayName.trim() };
+    else {
+      const { user } = await this.whoami();
+      identity = { email: user.email, displayName: user.displayName };
+    }
+    writeIdentity(identity, this.home);
+    return identity;
+  }
+
+  private async call<T>(request: () => Promise<T>): Promise<T> {
     try {
-      return await this.trpc.teams.whoami.query();
+      return await request();
     } catch (error) {
       throw toLatticeClientError(error, { cloud: this.cloud, teamName: this.connection?.teamName });
     }
   }
 
-  /** Is the server up and is the token still good? Reports problems in the result; never throws. */
+  /** Drops this team's saved connection and token file (after leave or destroy). */
+  private forgetLocally(): boolean {
+    if (!this.connection) return false;
+    removeToken(this.connection.label, this.home);
+    return removeConnection(this.connection.label, this.home);
+  }
+
+  whoami() {
+    return this.call(() => this.trpc.teams.whoami.query());
+  }
+
+  /** Mints an invitation bound to `inviteeEmail`; the `latinv_` token is in the result, once. */
+  invite(options: { inviteeEmail: string; role?: "member" | "admin"; expiresIn?: string }): Promise<CreatedInvitation> {
+    return this.call(() => this.trpc.teams.invite.mutate(withoutUndefined(options)));
+  }
+
+  members(): Promise<TeamMember[]> {
+    return this.call(() => this.trpc.teams.members.query());
+  }
+
+  /** Pending invitations, or with `all` every one (redeemed, expired, revoked too). */
+  invitations(options: { all?: boolean } = {}): Promise<Invitation[]> {
+    return this.call(() => this.trpc.teams.invitations.query(options.all ? { all: true } : undefined));
+  }
+
+  /** Revokes a pending invitation by id, or every pending one for an email address. */
+  revokeInvitation(invitation: string): Promise<{ revoked: number }> {
+    return this.call(() => this.trpc.teams.revokeInvitation.mutate({ invitation }));
+  }
+
+  /** Leaves the team on the server (which revokes this token), then forgets it locally. */
+  async leave(): Promise<{ team: { id: string; name: string }; email: string; localRemoved: boolean }> {
+    const result = await this.call(() => this.trpc.teams.leave.mutate());
+    return { ...result, localRemoved: this.forgetLocally() };
+  }
+
+  kick(email: string): Promise<{ team: { id: string; name: string }; email: string }> {
+    return this.call(() => this.trpc.teams.kick.mutate({ email }));
+  }
+
+  setRole(email: string, role: MemberRole): Promise<{ email: string; role: string }> {
+    return this.call(() => this.trpc.teams.setRole.mutate({ email, role }));
+  }
+
+  /** Deletes the team and all its data on the server; `confirm` must be the team's name. */
+  async destroy(confirm: string): Promise<{ team: { id: string; name: string }; destroyed: boolean; localRemoved: boolean }> {
+    const result = await this.call(() => this.trpc.teams.destroy.mutate({ confirm }));
+    return { ...result, localRemoved: this.forgetLocally() };
+  }
+
+  /** Is the server up, is the token still good, what is my role? Reports problems in the result; never throws. */
   async status(): Promise<TeamStatus> {
-    const base = { cloud: this.cloud, label: this.connection?.label ?? null, user: null, team: null, role: null };
+    const base = { cloud: this.cloud, label: this.connection?.label ?? null, user: null, team: null, role: null, memberCount: null, pendingInvitations: null };
     const server = await probeCloud(this.cloud);
     if (!server.reachable || !server.isLattice || server.error) {
       return { ...base, server, token: "unchecked", error: server.error ?? "the server did not answer its health check" };
     }
     try {
-      const me = await this.whoami();
-      return { ...base, server, token: "valid", user: me.user, team: me.team && { id: me.team.id, name: me.team.name }, role: me.role, error: null };
+      const me = await this.call(() => this.trpc.teams.status.query());
+      return {
+        ...base,
+        server,
+        token: "valid",
+        user: me.user,
+        team: me.team && { id: me.team.id, name: me.team.name },
+        role: me.role,
+        memberCount: me.team ? me.memberCount : null,
+        pendingInvitations: me.pendingInvitations,
+        error: null,
+      };
     } catch (error) {
-      const failure = toLatticeClientError(error, { cloud: this.cloud, teamName: this.connection?.teamName });
+      const failure = error as LatticeClientError;
       return { ...base, server, token: failure.code === "TOKEN_REJECTED" ? "rejected" : "unchecked", error: failure.message };
     }
   }
+}
+
+/** Writes keys/<label>.token (0600) and the connection; the label comes from the team's name. */
+function saveTeamLocally(
+  saved: { cloud: string; team: { id: string; name: string }; user: { id: string; email: string }; token: string },
+  home?: string,
+): { label: string; tokenFile: string; connection: SavedConnection } {
+  const label = chooseLabel(saved.team.name, saved.cloud, saved.team.id, home);
+  const tokenFile = writeToken(label, saved.token, home);
+  const connection: SavedConnection = {
+    label,
+    cloud: saved.cloud,
+    teamId: saved.team.id,
+    teamName: saved.team.name,
+    userId: saved.user.id,
+    email: saved.user.email,
+    tokenFile: path.relative(latticePaths(home).home, tokenFile),
+  };
+  saveConnection(connection, home);
+  return { label, tokenFile, connection };
 }
 
 function findSavedConnection(team: string | undefined, home?: string): SavedConnection {

@@ -5,6 +5,8 @@ export type LatticeClientErrorCode =
   | "TOKEN_REJECTED"
   | "NO_CONNECTION"
   | "LOCAL_SAVE_FAILED"
+  | "MISSING_IDENTITY"
+  | "NO_TEAM"
   | "SERVER";
 
 /**

@@ -1,19 +1,19 @@
 import type { CommandContext, CommandSpec, ParsedOptions } from "../../command-spec.ts";
 import type { TeamStatus } from "../../../lattice/teams/client.ts";
+import { savedClient, teamOption } from "./shared.ts";
 
 export const statusCommand: CommandSpec = {
   group: "teams",
   name: "status",
   description: "Check the server, your identity, team, role and token for a saved connection",
   usage: "teams status [--team <name>]",
-  options: [{ flag: "--team <name>", description: "Which saved team (needed when several are saved)" }],
+  options: [teamOption],
   examples: ["  $ lattice teams status", "  $ lattice teams status --team atlas --json"],
   run: teamStatus,
 };
 
 async function teamStatus(options: ParsedOptions, context: CommandContext): Promise<void> {
-  const { TeamsClient } = await import("../../../lattice/teams/client.ts");
-  const client = TeamsClient.fromSaved(options.team as string | undefined);
+  const client = await savedClient(options);
   const status = await client.status();
   if (context.json) context.out(JSON.stringify(status) + "\n");
   else context.out(formatStatus(status, client.connection) + "\n");
@@ -32,16 +32,18 @@ function formatStatus(status: TeamStatus, saved: { teamName: string; email: stri
       : server.error
         ? "reachable, unhealthy"
         : `reachable, lattice ${server.version ?? "?"}, ${server.db ?? "?"}`;
-  const team = status.token === "valid" ? (status.team?.name ?? "(none)") : (saved?.teamName ?? "?");
-  const you =
-    status.user !== null
-      ? `${status.user.displayName} <${status.user.email}> (${status.role ?? "not a member"})`
-      : (saved?.email ?? "?");
-  const token = status.token === "valid" ? "valid" : status.token === "rejected" ? "rejected (401)" : "not checked";
-  return [
-    `Server:   ${status.cloud} (${serverState})`,
-    `Team:     ${team}`,
-    `You:      ${you}`,
-    `Token:    ${token}`,
-  ].join("\n");
+  const valid = status.token === "valid";
+  const team = valid ? (status.team?.name ?? "(none)") : (saved?.teamName ?? "?");
+  const members = valid && status.memberCount !== null ? ` (${status.memberCount} member${status.memberCount === 1 ? "" : "s"})` : "";
+  const you = status.user !== null ? `${status.user.displayName} <${status.user.email}>` : (saved?.email ?? "?");
+  const token = valid ? "valid" : status.token === "rejected" ? "rejected (401)" : "not checked";
+  const lines = [
+    `Server:      ${status.cloud} (${serverState})`,
+    `Team:        ${team}${members}`,
+    `You:         ${you}`,
+    `Role:        ${valid ? (status.role ?? "not a member") : "unknown"}`,
+    `Token:       ${token}`,
+  ];
+  if (status.pendingInvitations !== null) lines.push(`Invitations: ${status.pendingInvitations} pending`);
+  return lines.join("\n");
 }

@@ -1,0 +1,110 @@
+"use client";
+
+import { useState, useTransition } from "react";
+import { useRouter } from "next/navigation";
+import { useMutation } from "@tanstack/react-query";
+import { useTRPC } from "@/trpc/react";
+import { dangerButton, secondaryButton } from "../../_components/form-field";
+
+// Manager-only controls in the team page's tables. The server checks the same rules again.
+
+function useRefresh() {
+  const router = useRouter();
+  const [refreshing, startRefresh] = useTransition();
+  return [refreshing, () => startRefresh(() => router.refresh())] as const;
+}
+
+function InlineError({ message }: { message: string | undefined }) {
+  return message ? (
+    <p role="alert" className="mt-1 max-w-64 text-right text-xs text-red-700">
+      {message}
+    </p>
+  ) : null;
+}
+
+export function RemoveMemberButton({ email, name }: { email: string; name: string }) {
+  const trpc = useTRPC();
+  const [confirming, setConfirming] = useState(false);
+  const [refreshing, refresh] = useRefresh();
+  const kick = useMutation(trpc.teams.kick.mutationOptions({ onSuccess: refresh }));
+  const busy = kick.isPending || refreshing;
+
+  return (
+    <div className="flex flex-col items-end">
+      {confirming ? (
+        <div className="flex flex-col items-end gap-1.5">
+          <span className="text-xs whitespace-nowrap text-zinc-600">Remove {name}?</span>
+          <div className="flex gap-2">
+            <button type="button" className={dangerButton} disabled={busy} onClick={() => kick.mutate({ email })}>
+              {busy ? "Removing…" : "Yes, remove"}
+            </button>
+            <button
+              type="button"
+              className={secondaryButton}
+              disabled={busy}
+              onClick={() => {
+                kick.reset();
+                setConfirming(false);
+              }}
+            >
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : (
+        <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Remove ${email}`}>
+          Remove
+        </button>
+      )}
+      <InlineError message={kick.error?.message} />
+    </div>
+  );
+}
+
+const ROLES = ["owner", "admin", "member"] as const;
+type Role = (typeof ROLES)[number];
+
+export function RoleSelect({ email, role }: { email: string; role: Role }) {
+  const trpc = useTRPC();
+  const [refreshing, refresh] = useRefresh();
+  const setRole = useMutation(trpc.teams.setRole.mutationOptions({ onSuccess: refresh }));
+  const busy = setRole.isPending || refreshing;
+  return (
+    <div>
+      <select
+        aria-label={`Role of ${email}`}
+        // Shows the requested role while it is saved, and the server's again if that failed.
+        value={busy && setRole.variables ? setRole.variables.role : role}
+        disabled={busy}
+        onChange={(event) => setRole.mutate({ email, role: event.target.value as Role })}
+        className="rounded-md border border-zinc-300 bg-white py-1 pr-7 pl-2 text-xs text-zinc-800 shadow-xs outline-none focus:border-emerald-600 focus:ring-2 focus:ring-emerald-600/20 disabled:opacity-60"
+      >
+        {ROLES.map((value) => (
+          <option key={value} value={value}>
+            {value}
+          </option>
+        ))}
+      </select>
+      {setRole.error ? (
+        <p role="alert" className="mt-1 max-w-56 text-xs text-red-700">
+          {setRole.error.message}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
+export function RevokeInvitationButton({ id, inviteeEmail }: { id: string; inviteeEmail: string }) {
+  const trpc = useTRPC();
+  const [refreshing, refresh] = useRefresh();
+  const revoke = useMutation(trpc.teams.revokeInvitation.mutationOptions({ onSuccess: refresh }));
+  const busy = revoke.isPending || refreshing;
+  return (
+    <div className="flex flex-col items-end">
+      <button type="button" className={secondaryButton} disabled={busy} onClick={() => revoke.mutate({ invitation: id })} aria-label={`Revoke the invitation for ${inviteeEmail}`}>
+        {busy ? "Revoking…" : "Revoke"}
+      </button>
+      <InlineError message={revoke.error?.message} />
+    </div>
+  );
+}

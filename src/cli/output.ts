@@ -1,0 +1,24 @@
+// Plain-text output helpers shared by the commands.
+
+/** Columns padded to their widest cell, two spaces apart, no trailing spaces. */
+export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => (row[i] ?? "").length)));
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [line(headers), ...rows.map(line)].join("\n") + "\n";
+}
+
+/** "2026-11-23 14:05 UTC": a date a person can read, the same on every machine. */
+export function formatDate(date: Date | string | null | undefined, empty = "never"): string {
+  if (!date) return empty;
+  const iso = new Date(date).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 16)} UTC`;
+}
+
+/** "an admin", "a member", "an owner". */
+export function withArticle(word: string): string {
+  return (/^[aeiou]/i.test(word) ? "an " : "a ") + word;
+}
