@@ -1,11 +1,12 @@
 import { cac } from "cac";
 import packageJson from "../../package.json" with { type: "json" };
 import { globalOptions, parseCommandOptions, UsageError, type CommandContext, type CommandSpec } from "./command-spec.ts";
+import { accountCommands } from "./commands/account/index.ts";
 import { dbCredentialsCommands } from "./commands/db-credentials/index.ts";
 import { identityCommands } from "./commands/identity/index.ts";
 import { teamsCommands } from "./commands/teams/index.ts";
 
-const commands: readonly CommandSpec[] = [...teamsCommands, ...identityCommands, ...dbCredentialsCommands];
+const commands: readonly CommandSpec[] = [...teamsCommands, ...identityCommands, ...dbCredentialsCommands, ...accountCommands];
 
 function buildCli() {
   const cli = cac("lattice");

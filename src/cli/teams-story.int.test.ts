@@ -237,6 +237,37 @@ describe("teams story: Alice, Bob, Eve and Dave on their own machines, one serve
     expect(fs.existsSync(path.join(alice, "keys", "atlas.token"))).toBe(true);
   });
 
+  it("Alice, registered without a password, sets one with account password (stdin); the dashboard sign-in accepts it", async () => {
+    expect(await runCli(["account", "password"], { home: alice, input: "" })).toMatchObject({
+      code: 1,
+      stderr: "lattice: no password on stdin — pipe it in, or run this on a terminal to be asked\n",
+    });
+    expect(await runCli(["account", "password"], { home: alice, input: "short\n" })).toMatchObject({
+      code: 1,
+      stderr: "lattice: password: password must be at least 8 characters\n",
+    });
+    expect(await runCli(["account", "password"], { home: alice, input: "correct horse battery\n" })).toEqual({
+      code: 0,
+      stdout: `Password set for alice@example.com. Sign in to the dashboard at ${server.url}.\n`,
+      stderr: "",
+    });
+    // next-auth's credentials sign-in, as the sign-in page does it.
+    const csrf = await fetch(`${server.url}/api/auth/csrf`);
+    const cookie = csrf.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+    const signIn = (password: string) =>
+      fetch(`${server.url}/api/auth/callback/credentials`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "content-type": "application/x-www-form-urlencoded", cookie },
+        body: new URLSearchParams({ csrfToken, email: "alice@example.com", password, json: "true" }),
+      });
+    const good = await signIn("correct horse battery");
+    expect(good.headers.getSetCookie().some((c) => c.startsWith("next-auth.session-token="))).toBe(true);
+    const bad = await signIn("wrong password");
+    expect(bad.headers.getSetCookie().some((c) => c.startsWith("next-auth.session-token="))).toBe(false);
+  });
+
   it("connectToExistingCloud adopts a token on a new machine; ensureCloudWorkspaceIdentity fills identity.json from the server", async () => {
     const home = tempHome();
     const client = await TeamsClient.connectToExistingCloud(`${server.url}/`, aliceToken, { home });

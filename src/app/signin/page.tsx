@@ -15,6 +15,10 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   return (
     <AuthShell title="Sign in" description="Sign in to your team's Lattice dashboard.">
       <SignInForm next={next} />
+      <p className="mt-6 text-xs text-zinc-500">
+        Joined or registered from the CLI without a password? Set one with{" "}
+        <code className="rounded bg-zinc-100 px-1 py-0.5 font-mono text-zinc-700">lattice account password</code>.
+      </p>
     </AuthShell>
   );
 }

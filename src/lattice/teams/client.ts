@@ -270,6 +270,11 @@ export class TeamsClient {
   }
 
   /** Deletes the team and all its data on the server; `confirm` must be the team's name. */
+  /** Sets this account's dashboard password (optional at register and join). */
+  async setPassword(password: string): Promise<{ email: string; passwordSet: boolean }> {
+    return this.call(() => this.trpc.account.setPassword.mutate({ password }));
+  }
+
   async destroy(confirm: string): Promise<{ team: { id: string; name: string }; destroyed: boolean; localRemoved: boolean }> {
     const result = await this.call(() => this.trpc.teams.destroy.mutate({ confirm }));
     return { ...result, localRemoved: this.forgetLocally() };
