@@ -6,12 +6,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { createRequire } from "node:module";
 import * as esbuild from "esbuild";
-import { root, stampFile, inputsHash } from "./build-inputs.mjs";
+import { root, stampFile, inputsHash, buildIsCurrent } from "./build-inputs.mjs";
 
 const require = createRequire(import.meta.url);
 const cliOnly = process.argv.includes("--cli-only");
 const step = (label) => console.log(`[build] ${label}`);
 
+if (process.argv.includes("--if-stale") && buildIsCurrent()) process.exit(0);
 const hash = inputsHash();
 process.on("uncaughtException", (error) => {
   console.error(`[build] failed: ${error.message.split("\n")[0]}`);

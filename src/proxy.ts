@@ -1,12 +1,48 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { db } from "@/server/db";
+import { AppError } from "@/server/errors";
+import { hostingService } from "@/server/services/hosting";
 
-// Under plain `next start`, the proxy is where bound hosts will be matched to buckets (storage
-// issue); under `npm start` the Node front in src/server/main.ts does it before Next runs.
-// It only routes: every page, route and procedure checks its own auth.
-export function proxy(request: NextRequest) {
+// Host routing only. Under plain `next start` bound hosts are answered here, by the same service
+// the `npm start` front (src/server/main.ts) calls before Next; every other host gets the dashboard
+// and API, which check their own auth (a proxy can be skipped: CVE-2025-29927).
+export async function proxy(request: NextRequest) {
+  const host = request.headers.get("host");
+  const hosting = await hostingService(db());
+  if (!hosting.isKnownUnbound(host)) {
+    const { path, query } = rawTarget(request.url);
+    const result = await hosting.serve({
+      method: request.method,
+      host,
+      path,
+      query,
+      header: (name) => request.headers.get(name),
+      async readBody(limit) {
+        const body = Buffer.from(await request.arrayBuffer());
+        if (body.length > limit) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
+        return body;
+      },
+    });
+    if (result) {
+      const body = request.method === "HEAD" || result.body === null ? null : typeof result.body === "string" ? result.body : new Uint8Array(result.body);
+      return new NextResponse(body, { status: result.status, headers: result.headers });
+    }
+  }
   const response = NextResponse.next();
   if (request.nextUrl.pathname.startsWith("/api/")) response.headers.set("cache-control", "no-store");
   return response;
 }
 
-export const config = { matcher: ["/api/:path*"] };
+/**
+ * Path and query as the client sent them. With `skipProxyUrlNormalize` Next hands the proxy the
+ * raw URL; parsing it with `new URL` would resolve `..` and `%2e%2e` before the service could refuse them.
+ */
+function rawTarget(url: string): { path: string; query: string } {
+  const afterScheme = url.indexOf("://");
+  const slash = afterScheme === -1 ? url.indexOf("/") : url.indexOf("/", afterScheme + 3);
+  const target = slash === -1 ? "/" : url.slice(slash);
+  const hash = target.indexOf("#");
+  const clean = hash === -1 ? target : target.slice(0, hash);
+  const q = clean.indexOf("?");
+  return q === -1 ? { path: clean, query: "" } : { path: clean.slice(0, q), query: clean.slice(q + 1) };
+}

@@ -17,10 +17,19 @@ export interface SqlRunner {
   withSession<T>(fn: (session: SqlRunner) => Promise<T>): Promise<T>;
 }
 
+/** Connection state of a LISTEN subscription: after "down", notifications may have been missed. */
+export type ListenState = "up" | "down";
+
 export interface Database {
   kind: DbKind;
   prisma: PrismaClient;
   sql: SqlRunner;
+  /**
+   * Subscribes to a NOTIFY channel. Postgres: one dedicated connection per subscription that
+   * reconnects on its own (needs a direct or session-pooled connection, not PgBouncer transaction
+   * pooling); PGlite: its in-process listen(). Resolves once listening; returns the unsubscribe.
+   */
+  listen(channel: string, onNotify: (payload: string) => void, onState?: (state: ListenState) => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 
@@ -54,14 +63,78 @@ function openPostgres(connectionString: string): Database {
       }
     },
   });
+  const listeners = new Set<() => Promise<void>>();
   return {
     kind: "postgres",
     prisma,
     sql: runner(pool),
+    async listen(channel, onNotify, onState) {
+      const stop = await listenPostgres(connectionString, channel, onNotify, onState);
+      listeners.add(stop);
+      return async () => {
+        listeners.delete(stop);
+        await stop();
+      };
+    },
     async close() {
+      await Promise.all([...listeners].map((stop) => stop()));
+      listeners.clear();
       await prisma.$disconnect();
       await pool.end().catch(() => {});
     },
+  };
+}
+
+async function listenPostgres(
+  connectionString: string,
+  channel: string,
+  onNotify: (payload: string) => void,
+  onState?: (state: ListenState) => void,
+): Promise<() => Promise<void>> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  let delay = 250;
+  const connect = async (first = false): Promise<void> => {
+    const next = new pg.Client({ connectionString });
+    next.on("notification", (message) => {
+      if (message.channel === channel) onNotify(message.payload ?? "");
+    });
+    const lost = () => {
+      if (client !== next) return;
+      client = undefined;
+      next.end().catch(() => {});
+      if (stopped) return;
+      onState?.("down");
+      retry = setTimeout(() => void connect().catch(() => {}), delay);
+      retry.unref();
+      delay = Math.min(delay * 2, 10_000);
+    };
+    next.on("error", lost);
+    next.on("end", lost);
+    client = next;
+    try {
+      await next.connect();
+      await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
+    } catch (error) {
+      if (first) stopped = true; // the caller sees the error; retry only once we were listening
+      lost();
+      throw error;
+    }
+    if (stopped) {
+      await next.end().catch(() => {});
+      return;
+    }
+    delay = 250;
+    onState?.("up");
+  };
+  await connect(true);
+  return async () => {
+    stopped = true;
+    clearTimeout(retry);
+    const current = client;
+    client = undefined;
+    await current?.end().catch(() => {});
   };
 }
 
@@ -83,6 +156,13 @@ function openPGlite(dataDir: string): Database {
     kind: "pglite",
     prisma,
     sql,
+    async listen(channel, onNotify, onState) {
+      const unsubscribe = await pglite.listen(channel, onNotify);
+      onState?.("up");
+      return async () => {
+        if (!pglite.closed) await unsubscribe();
+      };
+    },
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();

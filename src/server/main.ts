@@ -7,6 +7,8 @@ import { fileURLToPath } from "node:url";
 import { serverEnv, prepareAuthEnv } from "./env.ts";
 import { db, closeDb } from "./db.ts";
 import { applyMigrations, defaultMigrationsDir } from "./db/migrate.ts";
+import { AppError } from "./errors.ts";
+import { hostingService, type HostingService } from "./services/hosting/index.ts";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 const root = process.env.LATTICE_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -29,12 +31,28 @@ async function main(): Promise<void> {
   await app.prepare();
   const handle = app.getRequestHandler();
 
-  const server = http.createServer((req, res) => {
+  const hosting = await hostingService(database);
+
+  const toNext = (req: http.IncomingMessage, res: http.ServerResponse) => {
     handle(req, res).catch((error: Error) => {
       console.error(`[lattice] request failed: ${error.message}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal server error");
     });
+  };
+  const server = http.createServer((req, res) => {
+    // The common dashboard/API case costs one Map lookup; bound hosts never reach Next.
+    if (hosting.isKnownUnbound(req.headers.host)) return toNext(req, res);
+    serveBound(hosting, req, res).then(
+      (served) => {
+        if (!served) toNext(req, res);
+      },
+      (error: Error) => {
+        console.error(`[lattice] hosting failed: ${error.message}`);
+        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+        res.end("Internal server error");
+      },
+    );
   });
   server.keepAliveTimeout = 65_000;
 
@@ -60,6 +78,7 @@ async function main(): Promise<void> {
     force.unref();
     server.close(async () => {
       await app.close?.().catch(() => {});
+      await hosting.stop();
       await closeDb();
       console.log("[lattice] stopped");
       process.exit(0);
@@ -68,6 +87,44 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+/** Answers a bound-host request straight from Node's req/res; false when the host is not bound. */
+async function serveBound(hosting: HostingService, req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const result = await hosting.serve({
+    method: req.method ?? "GET",
+    host: req.headers.host,
+    path: q === -1 ? url : url.slice(0, q),
+    query: q === -1 ? "" : url.slice(q + 1),
+    header: (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    readBody: (limit) => readBody(req, limit),
+  });
+  if (!result) return false;
+  res.writeHead(result.status, result.headers);
+  res.end(req.method === "HEAD" ? undefined : (result.body ?? undefined));
+  return true;
+}
+
+function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on("data", (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        reject(new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`));
+      } else chunks.push(chunk);
+    });
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
 }
 
 main().catch(async (error) => {

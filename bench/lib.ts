@@ -1,0 +1,134 @@
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import crypto from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { freePort } from "../test/support/postgres.ts";
+
+// Shared pieces of the benchmarks: external tools, wrk and pgbench runs, and their parsing.
+
+export interface Figure {
+  rps: number;
+  p50ms: number;
+  p99ms: number;
+}
+
+export function need(tool: string, debianPackage: string): string {
+  const found = spawnSync("sh", ["-c", `command -v ${tool} || ls /usr/sbin/${tool} 2>/dev/null`], { encoding: "utf8" }).stdout.trim().split("\n")[0];
+  if (!found) throw new Error(`${tool} is not installed: apt-get install -y ${debianPackage}`);
+  return found;
+}
+
+function toMs(value: string, unit: string): number {
+  const n = Number(value);
+  return unit === "us" ? n / 1000 : unit === "s" ? n * 1000 : unit === "m" ? n * 60_000 : n;
+}
+
+/** wrk's own figures: Requests/sec and the 50% / 99% latency of `--latency`. */
+export function parseWrk(output: string): Figure {
+  const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(output)?.[1]);
+  const p50 = /\s50%\s+([\d.]+)(us|ms|s|m)/.exec(output);
+  const p99 = /\s99%\s+([\d.]+)(us|ms|s|m)/.exec(output);
+  const errors = /Non-2xx or 3xx responses: (\d+)/.exec(output);
+  if (!rps || !p50 || !p99) throw new Error(`could not read wrk's output:\n${output}`);
+  if (errors) throw new Error(`wrk saw ${errors[1]} non-2xx responses — the benchmark is not measuring successes:\n${output}`);
+  return { rps, p50ms: toMs(p50[1]!, p50[2]!), p99ms: toMs(p99[1]!, p99[2]!) };
+}
+
+export interface WrkOptions {
+  url: string;
+  headers?: Record<string, string>;
+  script?: string;
+  connections: number;
+  seconds: number;
+}
+
+export function wrk(options: WrkOptions): Figure {
+  const args = ["-t", "1", "-c", String(options.connections), "-d", `${options.seconds}s`, "--latency"];
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push("-H", `${name}: ${value}`);
+  if (options.script) args.push("-s", options.script);
+  args.push(options.url);
+  const run = spawnSync(need("wrk", "wrk"), args, { encoding: "utf8", timeout: (options.seconds + 30) * 1000 });
+  if (run.status !== 0) throw new Error(`wrk failed: ${run.stderr || run.stdout}`);
+  return parseWrk(run.stdout);
+}
+
+/** pgbench's tps, and p50/p99 from its per-transaction log (it prints only the average itself). */
+export function pgbench(url: string, args: string[], clients: number, seconds: number): Figure {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-pgbench-"));
+  const run = spawnSync(need("pgbench", "postgresql-contrib"), [...args, "-c", String(clients), "-j", "1", "-T", String(seconds), "--log", `--log-prefix=${dir}/tx`, url], {
+    encoding: "utf8",
+    timeout: (seconds + 60) * 1000,
+  });
+  if (run.status !== 0) throw new Error(`pgbench failed: ${run.stderr}`);
+  const tps = Number(/tps = ([\d.]+)/.exec(run.stdout)?.[1]);
+  // Each log line: client_id transaction_no time_us script_no epoch epoch_us
+  const latencies: number[] = [];
+  for (const file of fs.readdirSync(dir)) {
+    for (const line of fs.readFileSync(path.join(dir, file), "utf8").split("\n")) {
+      const us = Number(line.split(" ")[2]);
+      if (Number.isFinite(us) && line) latencies.push(us / 1000);
+    }
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return { rps: tps, p50ms: at(0.5), p99ms: at(0.99) };
+}
+
+export interface Nginx {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** nginx serving `root` on a free port: one worker, like our one Node process; logging off, like ours. */
+export async function startNginx(root: string): Promise<Nginx> {
+  const bin = need("nginx", "nginx-light");
+  const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-nginx-"));
+  const port = await freePort();
+  fs.mkdirSync(path.join(prefix, "logs"));
+  const conf = path.join(prefix, "nginx.conf");
+  fs.writeFileSync(
+    conf,
+    `daemon off;
+worker_processes 1;
+pid ${prefix}/nginx.pid;
+error_log ${prefix}/logs/error.log warn;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  include /etc/nginx/mime.types;
+  sendfile on; tcp_nopush on; keepalive_requests 100000;
+  server { listen 127.0.0.1:${port}; root ${root}; etag on; }
+}
+`,
+  );
+  const child: ChildProcess = spawn(bin, ["-p", prefix, "-c", conf], { stdio: "ignore" });
+  for (let i = 0; i < 50; i++) {
+    const ok = await fetch(`http://127.0.0.1:${port}/`).then(() => true, () => false);
+    if (ok) break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    port,
+    async stop() {
+      child.kill("SIGQUIT");
+      await new Promise((r) => child.once("exit", r));
+      fs.rmSync(prefix, { recursive: true, force: true });
+    },
+  };
+}
+
+export function sha256(data: Buffer | string): string {
+  return crypto.createHash("sha256").update(data).digest("hex");
+}
+
+export function row(label: string, ours: Figure, anchorLabel: string, anchor: Figure, target: number): string {
+  const ratio = ours.rps / anchor.rps;
+  const verdict = ratio >= target ? "meets" : `misses by ${((1 - ratio / target) * 100).toFixed(0)}%`;
+  return [
+    `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} req/s  p50 ${ours.p50ms.toFixed(2).padStart(6)} ms  p99 ${ours.p99ms.toFixed(2).padStart(6)} ms`,
+    `${anchorLabel.padEnd(22)} ${anchor.rps.toFixed(0).padStart(8)} req/s  p50 ${anchor.p50ms.toFixed(2).padStart(6)} ms  p99 ${anchor.p99ms.toFixed(2).padStart(6)} ms`,
+    `  ratio ${ratio.toFixed(2)}× (target ≥ ${target}×: ${verdict}); p99 under 20 ms: ${ours.p99ms < 20 ? "yes" : "no"}`,
+  ].join("\n");
+}

@@ -1,0 +1,112 @@
+// `npm run bench`: storage hosting on a bound host beside its anchors, measured in the same run.
+//   static file (1 KB index.html)  vs nginx serving the same file
+//   KV GET / KV PUT                 vs pgbench -S (select-only) / -N (simple update) on the same Postgres
+// Everything runs on this machine; wrk and pgbench share its cores with the servers, so read ratios.
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { openDatabase } from "../src/server/db.ts";
+import { applyMigrations } from "../src/server/db/migrate.ts";
+import { startTestPostgres, databaseUrl, withAdmin } from "../test/support/postgres.ts";
+import { startServer } from "../test/support/server.ts";
+import { pgbench, row, sha256, startNginx, wrk, type Figure } from "./lib.ts";
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
+const PGBENCH_CLIENTS = Number(process.env.BENCH_PGBENCH_CLIENTS ?? 16);
+
+async function api(base: string, token: string, method: string, route: string, body?: unknown, raw?: Buffer) {
+  const res = await fetch(`${base}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(raw ? { "content-type": "application/octet-stream" } : { "content-type": "application/json" }) },
+    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
+  });
+  if (!res.ok) throw new Error(`${method} ${route} → ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+const postgres = await startTestPostgres();
+const dbName = "lattice_bench";
+await withAdmin(postgres.adminUrl, async (admin) => {
+  await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+  await admin.query(`CREATE DATABASE ${dbName}`);
+});
+const url = databaseUrl(postgres.adminUrl, dbName);
+const database = openDatabase({ databaseUrl: url, dataDir: "" });
+await applyMigrations(database.sql);
+await database.close();
+
+const server = await startServer({ databaseUrl: url });
+const siteRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-bench-site-"));
+const nginx = await startNginx(siteRoot);
+const results: string[] = [];
+try {
+  const base = server.url.replace("localhost", "127.0.0.1");
+  const reg = await (await fetch(`${base}/api/v1/teams/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ email: "bench@example.com", name: "Bench", teamName: "Bench" }),
+  })).json();
+  const token: string = reg.token;
+
+  // A 1 KB page, the same bytes for nginx and for the static bucket.
+  const html = Buffer.from(`<!doctype html><title>bench</title>${"<p>lattice static benchmark</p>".repeat(32)}`.slice(0, 1024));
+  fs.writeFileSync(path.join(siteRoot, "index.html"), html);
+  const hash = sha256(html);
+  await api(base, token, "POST", "/api/v1/static/buckets", { name: "site" });
+  await api(base, token, "PUT", `/api/v1/static/blobs/${hash}`, undefined, html);
+  await api(base, token, "POST", "/api/v1/static/buckets/site/deploys", { files: [{ path: "index.html", sha256: hash, size: html.length }] });
+  await api(base, token, "POST", "/api/v1/bindings", { host: "site.bench.test", surface: "static", bucket: "site" });
+
+  await api(base, token, "POST", "/api/v1/kv/buckets", { name: "config" });
+  await api(base, token, "POST", "/api/v1/bindings", { host: "kv.bench.test", surface: "kv", bucket: "config" });
+  const storage = await api(base, token, "POST", "/api/v1/storage-tokens", { label: "bench", surface: "kv", access: "write", buckets: ["config"] });
+  for (let i = 0; i < 100; i++) {
+    await fetch(`${base}/k${i}`, {
+      method: "PUT",
+      headers: { host: "kv.bench.test", authorization: `Bearer ${storage.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ value: { n: i, title: "Lattice" } }),
+    });
+  }
+  const check = await fetch(`${base}/`, { headers: { host: "site.bench.test" } });
+  if (check.status !== 200 || Buffer.from(await check.arrayBuffer()).compare(html) !== 0) throw new Error("the bound host does not serve the page");
+
+  console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s; pgbench -c${PGBENCH_CLIENTS} -j1 -T${SECONDS}; ${os.cpus().length} cores shared by load generator and servers\n`);
+
+  // Warm-ups fill caches (ours and nginx's) and JIT before measuring.
+  wrk({ url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS, seconds: 2 });
+  const ourStatic = wrk({ url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS, seconds: SECONDS });
+  wrk({ url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS, seconds: 2 });
+  const nginxStatic = wrk({ url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS, seconds: SECONDS });
+  results.push(row("static GET (lattice)", ourStatic, "static GET (nginx)", nginxStatic, 1.0));
+
+  // pgbench's own tables, in the same database server.
+  const pgbenchDb = databaseUrl(postgres.adminUrl, "pgbench");
+  await withAdmin(postgres.adminUrl, async (admin) => {
+    await admin.query("DROP DATABASE IF EXISTS pgbench WITH (FORCE)");
+    await admin.query("CREATE DATABASE pgbench");
+  });
+  pgbench(pgbenchDb, ["-i", "-s", "1", "-q"], 1, 1);
+
+  const kvHeaders = { host: "kv.bench.test", authorization: `Bearer ${storage.token}` };
+  const getScript = path.join(import.meta.dirname, "kv-get.lua");
+  wrk({ url: `${base}/`, headers: kvHeaders, script: getScript, connections: CONNECTIONS, seconds: 2 });
+  const ourGet = wrk({ url: `${base}/`, headers: kvHeaders, script: getScript, connections: CONNECTIONS, seconds: SECONDS });
+  const pgSelect = pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS);
+  results.push(row("KV GET (lattice)", ourGet, "pgbench -S", pgSelect, 1.2));
+
+  const putScript = path.join(import.meta.dirname, "kv-put.lua");
+  const ourPut = wrk({ url: `${base}/`, headers: { ...kvHeaders, "content-type": "application/json" }, script: putScript, connections: CONNECTIONS, seconds: SECONDS });
+  const pgUpdate = pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS);
+  results.push(row("KV PUT (lattice)", ourPut, "pgbench -N", pgUpdate, 0.5));
+
+  console.log(results.join("\n\n"));
+  const figures: Record<string, Figure> = { ourStatic, nginxStatic, ourGet, pgSelect, ourPut, pgUpdate };
+  fs.mkdirSync(".test-output", { recursive: true });
+  fs.writeFileSync(".test-output/bench.json", JSON.stringify(figures, null, 2));
+} finally {
+  await nginx.stop();
+  await server.stop();
+  await postgres.stop();
+  fs.rmSync(siteRoot, { recursive: true, force: true });
+}

@@ -1,0 +1,8 @@
+import { jsonRoute } from "@/server/http/json-route";
+import { sessionPrincipal } from "@/server/auth/next-auth";
+import { deleteBucket } from "@/server/services/buckets/buckets";
+
+// DELETE ?force=true also deletes the bucket's host bindings; without it a bound bucket is refused (409).
+export const DELETE = jsonRoute({ access: "static:admin", session: sessionPrincipal }, ({ db, params, request }) =>
+  deleteBucket(db.prisma, "static", { name: params.name ?? "", force: new URL(request.url).searchParams.get("force") === "true" }),
+);

@@ -1,0 +1,38 @@
+import net from "node:net";
+import { AppError } from "../../errors.ts";
+
+/**
+ * A Host header as the binding table stores it: lower-cased, port stripped, trailing dot removed,
+ * IPv6 without brackets. Cheap on purpose: it runs on every request.
+ */
+export function normalizeHostHeader(host: string | null | undefined): string {
+  if (!host) return "";
+  let h = host.trim().toLowerCase();
+  if (h.startsWith("[")) {
+    const end = h.indexOf("]");
+    h = end > 0 ? h.slice(1, end) : h;
+  } else {
+    const colon = h.indexOf(":");
+    // One colon is host:port; more is an unbracketed IPv6 literal.
+    if (colon !== -1 && h.indexOf(":", colon + 1) === -1) h = h.slice(0, colon);
+  }
+  if (h.endsWith(".")) h = h.slice(0, -1);
+  return h;
+}
+
+const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Validates and canonicalises a binding's host: a DNS hostname, an IPv4 or an IPv6 literal. */
+export function normalizeBindingHost(input: string): string {
+  const h = normalizeHostHeader(input);
+  if (net.isIPv4(h)) return h;
+  if (net.isIPv6(h)) return new URL(`http://[${h}]/`).hostname.slice(1, -1); // one spelling per address
+  if (HOSTNAME.test(h) && !/^[0-9.]+$/.test(h)) return h;
+  throw new AppError("UNPROCESSABLE_CONTENT", `host: "${input}" is not a hostname, IPv4 or IPv6 address.`);
+}
+
+/** The canonical spelling of a request's IPv6 host, for a second lookup when the first missed. */
+export function canonicalIpv6(host: string): string | null {
+  if (!host.includes(":") || !net.isIPv6(host)) return null;
+  return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+}

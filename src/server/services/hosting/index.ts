@@ -1,0 +1,1 @@
+export { HostingService, hostingService, type HostingRequest, type HostingResponse } from "./serve-bound-host.ts";

@@ -1,0 +1,196 @@
+import { AppError, isAppError } from "../../errors.ts";
+import { bearerFrom } from "../../auth/principal.ts";
+import { canonicalIpv6, normalizeHostHeader } from "../bindings/host.ts";
+import type { HostBindingTarget } from "../bindings/bindings.ts";
+import { deleteKvEntry, kvEtag, listKvKeys, putKvEntry } from "../kv/entries.ts";
+import { kvKeySchema, listKeysInput, MAX_KV_VALUE_BYTES, putBody } from "../kv/schemas.ts";
+import { authorizeGrant, grantIsLive, INVALID_STORAGE_TOKEN, touchStorageToken } from "../storage-tokens/storage-tokens.ts";
+import type { Database } from "../../db.ts";
+import { formatZodError } from "../../http/zod-message.ts";
+import { decodeRequestPath } from "./request-path.ts";
+import { STATIC_CACHE_CONTROL, StorageCache, type ServedFile } from "./storage-cache.ts";
+
+export interface HostingRequest {
+  method: string;
+  /** The Host header as received. */
+  host: string | null | undefined;
+  /** The raw, undecoded path (no query). */
+  path: string;
+  /** The raw query string, without "?". */
+  query: string;
+  header(name: string): string | null | undefined;
+  /** Reads the body, refusing more than `limit` bytes with 413. */
+  readBody(limit: number): Promise<Buffer>;
+}
+
+export interface HostingResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer | string | null;
+}
+
+const TEXT = "text/plain; charset=utf-8";
+
+function text(status: number, message: string, extra: Record<string, string> = {}): HostingResponse {
+  return { status, headers: { "content-type": TEXT, "cache-control": "no-store", ...extra }, body: message + "\n" };
+}
+
+function json(status: number, value: unknown, extra: Record<string, string> = {}): HostingResponse {
+  return { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...extra }, body: JSON.stringify(value) };
+}
+
+function jsonError(error: AppError, extra: Record<string, string> = {}): HostingResponse {
+  return json(error.status, { error: { code: error.code, message: error.message } }, extra);
+}
+
+/**
+ * Bound-host serving, shared by the `npm start` front (src/server/main.ts) and src/proxy.ts.
+ * Returns null when the host is not bound: the request belongs to the dashboard and API.
+ */
+export class HostingService {
+  readonly cache: StorageCache;
+
+  constructor(private readonly database: Database) {
+    this.cache = new StorageCache(database);
+  }
+
+  start(): Promise<void> {
+    return this.cache.start();
+  }
+
+  stop(): Promise<void> {
+    return this.cache.stop();
+  }
+
+  /** True when the request can skip serve() altogether (sync, no allocation). */
+  isKnownUnbound(hostHeader: string | null | undefined): boolean {
+    return this.cache.knownUnbound(normalizeHostHeader(hostHeader));
+  }
+
+  async resolve(hostHeader: string | null | undefined): Promise<HostBindingTarget | undefined> {
+    const host = normalizeHostHeader(hostHeader);
+    if (!host) return undefined;
+    const found = await this.cache.binding(host);
+    if (found) return found;
+    const ipv6 = canonicalIpv6(host);
+    return ipv6 && ipv6 !== host ? this.cache.binding(ipv6) : undefined;
+  }
+
+  async serve(request: HostingRequest): Promise<HostingResponse | null> {
+    const binding = await this.resolve(request.host);
+    if (!binding) return null;
+    // Bound but disabled: 404, never the dashboard and never another bucket.
+    if (!binding.enabled) return text(404, "Not found");
+    let path: string;
+    try {
+      path = decodeRequestPath(request.path);
+    } catch {
+      return binding.surface === "kv" ? jsonError(new AppError("BAD_REQUEST", "Bad request path.")) : text(400, "Bad request");
+    }
+    try {
+      return binding.surface === "static" ? await this.serveStatic(binding, path, request) : await this.serveKv(binding, path, request);
+    } catch (error) {
+      if (isAppError(error)) return binding.surface === "kv" ? jsonError(error) : text(error.status, error.message);
+      console.error(`[lattice] hosting ${binding.host}: ${(error as Error)?.stack ?? String(error)}`);
+      return text(500, "Internal server error");
+    }
+  }
+
+  private async serveStatic(binding: HostBindingTarget, path: string, request: HostingRequest): Promise<HostingResponse> {
+    if (request.method !== "GET" && request.method !== "HEAD") return text(405, "Method not allowed", { allow: "GET, HEAD" });
+    const deployId = await this.cache.currentDeploy(binding.bucketId);
+    if (!deployId) return text(404, "Not found");
+    const key = path === "" || path.endsWith("/") ? `${path}index.html` : path;
+    const file = await this.cache.file(deployId, key);
+    if (file) return this.sendFile(file, 200, request);
+    // `/docs` serves `docs/index.html` (no redirect: Next's router under plain `next start` strips
+    // the trailing slash with a 308 first, and a redirect back would loop).
+    if (path !== "" && !path.endsWith("/")) {
+      const index = await this.cache.file(deployId, `${path}/index.html`);
+      if (index) return this.sendFile(index, 200, request);
+    }
+    const notFound = await this.cache.file(deployId, "404.html");
+    if (notFound) return this.sendFile(notFound, 404, request, true);
+    return text(404, "Not found");
+  }
+
+  private async sendFile(file: ServedFile, status: number, request: HostingRequest, noConditional = false): Promise<HostingResponse> {
+    if (!noConditional && etagMatches(request.header("if-none-match"), file.etag)) {
+      return { status: 304, headers: { etag: file.etag, "cache-control": file.headers["cache-control"]! }, body: null };
+    }
+    if (request.method === "HEAD") return { status, headers: file.headers, body: null };
+    return { status, headers: file.headers, body: file.body ?? (await this.cache.fileBody(file.sha256)) };
+  }
+
+  private async serveKv(binding: HostBindingTarget, key: string, request: HostingRequest): Promise<HostingResponse> {
+    const method = request.method;
+    const level = method === "GET" || method === "HEAD" ? "read" : method === "PUT" || method === "DELETE" ? "write" : null;
+    if (!level) return jsonError(new AppError("METHOD_NOT_ALLOWED", "Use GET, HEAD, PUT or DELETE."), { allow: "GET, HEAD, PUT, DELETE" });
+    const secret = bearerFrom(request.header("authorization"));
+    const grant = secret ? await this.cache.grant(secret) : null;
+    if (!grantIsLive(grant)) return jsonError(new AppError("UNAUTHORIZED", INVALID_STORAGE_TOKEN), { "www-authenticate": 'Bearer realm="lattice-kv"' });
+    authorizeGrant(grant, "kv", binding.bucket, level);
+    touchStorageToken(this.database.prisma, grant.id);
+
+    if (key === "") {
+      if (level !== "read") return jsonError(new AppError("METHOD_NOT_ALLOWED", "Name a key: PUT /<key>."), { allow: "GET, HEAD" });
+      const query = Object.fromEntries(new URLSearchParams(request.query));
+      const parsed = listKeysInput.safeParse({ ...query, bucket: binding.bucket });
+      if (!parsed.success) throw new AppError("BAD_REQUEST", formatZodError(parsed.error));
+      const page = await listKvKeys(this.database.prisma, binding.bucketId, parsed.data);
+      return json(200, { keys: page.keys.map((k) => ({ key: k.key, updatedAt: k.updatedAt })), cursor: page.cursor });
+    }
+    const validKey = kvKeySchema.safeParse(key);
+    if (!validKey.success) throw new AppError("BAD_REQUEST", formatZodError(validKey.error));
+
+    if (level === "read") {
+      const entry = await this.cache.kvEntry(binding.bucketId, key);
+      if (!entry) throw new AppError("NOT_FOUND", `No key "${key}".`);
+      const etag = kvEtag(entry.version);
+      const body = JSON.stringify({ key, value: entry.value, updatedAt: entry.updatedAt });
+      return { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store", etag }, body: method === "HEAD" ? null : body };
+    }
+    if (method === "DELETE") {
+      await deleteKvEntry(this.database.prisma, binding.bucketId, binding.bucket, key);
+      return { status: 204, headers: { "cache-control": "no-store" }, body: null };
+    }
+    const raw = await request.readBody(MAX_KV_VALUE_BYTES + 1024);
+    let parsedBody: unknown;
+    try {
+      parsedBody = JSON.parse(raw.toString("utf8"));
+    } catch {
+      throw new AppError("BAD_REQUEST", 'Send a JSON body: {"value": <any JSON>}.');
+    }
+    const body = putBody.safeParse(parsedBody);
+    if (!body.success || typeof parsedBody !== "object" || parsedBody === null || !("value" in parsedBody)) {
+      throw new AppError("UNPROCESSABLE_CONTENT", body.success ? 'value: send {"value": <any JSON>}' : formatZodError(body.error));
+    }
+    const ifNoneMatch = request.header("if-none-match")?.trim();
+    if (ifNoneMatch && ifNoneMatch !== "*") throw new AppError("BAD_REQUEST", "On PUT, If-None-Match may only be *.");
+    const written = await putKvEntry(this.database.prisma, binding.bucketId, key, body.data.value, {
+      expiresIn: body.data.expiresIn,
+      ifMatch: request.header("if-match") ?? undefined,
+      ifNoneMatch: ifNoneMatch === "*" ? "*" : undefined,
+    });
+    return json(written.created ? 201 : 200, { key, value: written.value, updatedAt: written.updatedAt }, { etag: kvEtag(written.version) });
+  }
+}
+
+function etagMatches(header: string | null | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  return header.split(",").some((candidate) => candidate.trim().replace(/^W\//, "") === etag);
+}
+
+// One service per process, shared by both entries (they are bundled separately, hence globalThis).
+const holder = globalThis as unknown as { __latticeHosting?: { database: Database; service: HostingService; started: Promise<void> } };
+
+/** The process's hosting service for this database, started (LISTEN) on first use. */
+export function hostingService(database: Database): Promise<HostingService> {
+  if (!holder.__latticeHosting || holder.__latticeHosting.database !== database) {
+    const service = new HostingService(database);
+    holder.__latticeHosting = { database, service, started: service.start() };
+  }
+  const { service, started } = holder.__latticeHosting;
+  return started.then(() => service);
+}

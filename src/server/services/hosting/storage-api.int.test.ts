@@ -1,0 +1,248 @@
+import crypto from "node:crypto";
+import http from "node:http";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../../test/support/database.ts";
+import { startServer, type RunningServer } from "../../../../test/support/server.ts";
+import { registerTeam } from "../teams/register-team.ts";
+import { mintToken } from "../../auth/tokens.ts";
+
+const sha = (s: string | Buffer) => crypto.createHash("sha256").update(s).digest("hex");
+
+function hostGet(port: number, host: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port, path, headers: { host, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString("utf8") }));
+      })
+      .on("error", reject);
+  });
+}
+
+let t: TestDatabase;
+let a: RunningServer;
+let b: RunningServer;
+let owner: string;
+let userId: string;
+
+async function api(server: RunningServer, method: string, path: string, token: string, body?: unknown, raw?: Buffer) {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+  if (body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(`${server.url}${path}`, { method, headers, body: raw ? new Uint8Array(raw) : (body === undefined ? undefined : JSON.stringify(body)) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+}
+
+async function trpc(server: RunningServer, kind: "query" | "mutation", path: string, token: string, input?: unknown) {
+  const url = kind === "query"
+    ? `${server.url}/api/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify({ json: input }))}`}`
+    : `${server.url}/api/trpc/${path}`;
+  const res = await fetch(url, {
+    method: kind === "query" ? "GET" : "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: kind === "mutation" ? JSON.stringify({ json: input }) : undefined,
+  });
+  return { status: res.status, body: await res.json() };
+}
+
+async function operatorToken(scopes: string[]): Promise<string> {
+  const token = mintToken("api");
+  await t.database.prisma.apiToken.create({ data: { userId, label: scopes.join(","), tokenHash: token.hash, prefix: token.displayPrefix, scopes } });
+  return token.secret;
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const team = await registerTeam(t.database.prisma, { email: "alice@example.com", name: "Alice", teamName: "Atlas" });
+  owner = team.token;
+  userId = team.user.id;
+  [a, b] = await Promise.all([startServer({ databaseUrl: t.url }), startServer({ databaseUrl: t.url })]);
+  expect((await api(a, "POST", "/api/v1/kv/buckets", owner, { name: "config" })).status).toBe(201);
+  expect((await api(a, "POST", "/api/v1/static/buckets", owner, { name: "site" })).status).toBe(201);
+}, 180_000);
+
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+  await t?.drop();
+});
+
+describe("operator scopes on the storage API (JSON and tRPC)", () => {
+  // [scopes, method, path, body, status]
+  const rows: [string[], string, string, unknown, number][] = [
+    [["kv:read"], "GET", "/api/v1/kv/buckets", undefined, 200],
+    [["kv:read"], "GET", "/api/v1/kv/buckets/config/keys", undefined, 200],
+    [["kv:read"], "PUT", "/api/v1/kv/buckets/config/keys/a", { value: 1 }, 403],
+    [["kv:read"], "DELETE", "/api/v1/kv/buckets/config/keys/a", undefined, 403],
+    [["kv:read"], "POST", "/api/v1/kv/buckets", { name: "nope" }, 403],
+    [["kv:read"], "DELETE", "/api/v1/kv/buckets/config", undefined, 403],
+    [["kv:read"], "POST", "/api/v1/bindings", { host: "x.example.com", surface: "kv", bucket: "config" }, 403],
+    [["kv:read"], "POST", "/api/v1/storage-tokens", { surface: "kv", access: "read", buckets: ["*"] }, 403],
+    [["kv:read"], "GET", "/api/v1/static/buckets", undefined, 403],
+    [["kv:write"], "PUT", "/api/v1/kv/buckets/config/keys/a", { value: 1 }, 201],
+    [["kv:write"], "GET", "/api/v1/kv/buckets/config/keys/a", undefined, 200],
+    [["kv:write"], "POST", "/api/v1/kv/buckets", { name: "nope" }, 403],
+    [["kv:write"], "GET", "/api/v1/bindings", undefined, 403],
+    [["kv:admin"], "POST", "/api/v1/kv/buckets", { name: "made-by-admin" }, 201],
+    [["kv:admin"], "GET", "/api/v1/storage-tokens?surface=kv", undefined, 200],
+    [["kv:admin"], "GET", "/api/v1/storage-tokens?surface=static", undefined, 403],
+    [["kv:admin"], "POST", "/api/v1/bindings", { host: "s.example.com", surface: "static", bucket: "site" }, 403],
+    [["static:read"], "GET", "/api/v1/static/buckets/site/files", undefined, 200],
+    [["static:read"], "PUT", "/api/v1/static/buckets/site/files/x.txt", { contentBase64: "eA==" }, 403],
+    [["static:read"], "POST", "/api/v1/static/buckets/site/deploys/check", { files: [] }, 403],
+    [["static:read"], "GET", "/api/v1/kv/buckets", undefined, 403],
+    [["static:write"], "PUT", "/api/v1/static/buckets/site/files/x.txt", { contentBase64: "eA==" }, 201],
+    [["static:write"], "POST", "/api/v1/static/buckets", { name: "nope" }, 403],
+    [["static:admin"], "POST", "/api/v1/storage-tokens", { surface: "static", access: "read", buckets: ["site"] }, 201],
+    [["*"], "POST", "/api/v1/bindings", { host: "scoped.example.com", surface: "kv", bucket: "config" }, 201],
+  ];
+  it.each(rows)("a lat_ token with %j: %s %s → %i", async (scopes, method, path, body, status) => {
+    const token = await operatorToken(scopes);
+    const res = await api(a, method, path, token, body);
+    expect(res.status, JSON.stringify(res.body)).toBe(status);
+    if (status === 403) expect(res.body.error.code).toBe("FORBIDDEN");
+  });
+
+  it.each([
+    [["kv:read"], "mutation", "kv.put", { bucket: "config", key: "t", value: 1 }, 403],
+    [["kv:read"], "query", "kv.list", { bucket: "config" }, 200],
+    [["kv:write"], "mutation", "kv.buckets.create", { name: "nope" }, 403],
+    [["kv:write"], "mutation", "storageTokens.create", { surface: "kv", access: "read", buckets: ["*"] }, 403],
+    [["kv:admin"], "mutation", "bindings.create", { host: "t.example.com", surface: "static", bucket: "site" }, 403],
+    [["static:read"], "mutation", "static.rollback", { bucket: "site" }, 403],
+    [["static:write"], "mutation", "static.buckets.delete", { name: "site" }, 403],
+  ] as const)("tRPC with %j: %s %s → %i", async (scopes, kind, path, input, status) => {
+    const res = await trpc(a, kind, path, await operatorToken([...scopes]), input);
+    expect(res.status).toBe(status);
+  });
+
+  it("never lets a storage token into tRPC or the operator API", async () => {
+    const created = await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "admin", buckets: ["*"] });
+    expect(created.body.token).toMatch(/^lst_/);
+    expect((await trpc(a, "query", "kv.buckets.list", created.body.token)).status).toBe(401);
+    expect((await api(a, "GET", "/api/v1/kv/buckets", created.body.token)).status).toBe(401);
+    expect((await api(a, "GET", "/api/v1/teams", created.body.token)).status).toBe(401);
+    // …but it does open the KV content routes for CI.
+    expect((await api(a, "PUT", "/api/v1/kv/buckets/config/keys/ci", created.body.token, { value: "ok" })).status).toBe(201);
+  });
+});
+
+describe("atomic static deploys", () => {
+  it("check → upload → deploy with a storage token; a reader polling meanwhile never sees a mix; rollback swaps back", async () => {
+    expect((await api(a, "POST", "/api/v1/bindings", owner, { host: "site.example.com", surface: "static", bucket: "site" })).status).toBe(201);
+    const ci = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "static", access: "write", buckets: ["site"] })).body.token as string;
+    const kvToken = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "admin", buckets: ["*"] })).body.token as string;
+    const readToken = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "static", access: "read", buckets: ["site"] })).body.token as string;
+    const otherToken = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "static", access: "write", buckets: ["elsewhere"] })).body.token as string;
+
+    const version = async (v: number) => {
+      const files = { "a.txt": `v${v}`, "b.txt": `v${v}`, "index.html": `<p>v${v}</p>` };
+      const list = Object.entries(files).map(([path, content]) => ({ path, sha256: sha(content), size: Buffer.byteLength(content) }));
+      const check = await api(a, "POST", "/api/v1/static/buckets/site/deploys/check", ci, { files: list });
+      expect(check.status).toBe(200);
+      for (const hash of check.body.missing as string[]) {
+        const content = Object.values(files).find((c) => sha(c) === hash)!;
+        expect((await api(a, "PUT", `/api/v1/static/blobs/${hash}`, ci, undefined, Buffer.from(content))).status).toBe(201);
+      }
+      expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys/check", ci, { files: list })).body.missing).toEqual([]);
+      const deployed = await api(a, "POST", "/api/v1/static/buckets/site/deploys", ci, { files: list });
+      expect(deployed.status).toBe(201);
+      return list;
+    };
+
+    const first = await version(1);
+    // Refusals: wrong surface, read access, another bucket, a body that does not match its hash.
+    expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", kvToken, { files: first })).status).toBe(403);
+    expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", readToken, { files: first })).status).toBe(403);
+    expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", otherToken, { files: first })).status).toBe(403);
+    expect((await api(a, "PUT", `/api/v1/static/blobs/${sha("x")}`, ci, undefined, Buffer.from("y"))).status).toBe(422);
+    expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", ci, { files: [{ path: "../x", sha256: sha("x"), size: 1 }] })).status).toBe(422);
+    expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", ci, { files: [{ path: "never.txt", sha256: sha("never uploaded"), size: 14 }] })).status).toBe(409);
+
+    // Readers on both servers fetch a.txt then b.txt: once a is new, b (fetched later) must be new too.
+    let stop = false;
+    const seen: string[] = [];
+    const poll = async (server: RunningServer) => {
+      while (!stop) {
+        const x = await hostGet(server.port, "site.example.com", "/a.txt");
+        const y = await hostGet(server.port, "site.example.com", "/b.txt");
+        expect(x.status).toBe(200);
+        expect(y.status).toBe(200);
+        seen.push(`${x.body}${y.body}`);
+      }
+    };
+    const readers = [poll(a), poll(b), poll(a)];
+    for (let v = 2; v <= 8; v++) await version(v);
+    stop = true;
+    await Promise.all(readers);
+    for (const pair of seen) {
+      const [x, y] = pair.split("v").filter(Boolean).map(Number);
+      expect(x! <= y!, `a.txt=v${x} then b.txt=v${y}`).toBe(true);
+    }
+    expect(seen.length).toBeGreaterThan(10);
+    expect((await hostGet(b.port, "site.example.com", "/a.txt")).body).toBe("v8");
+
+    const rolled = await api(a, "POST", "/api/v1/static/buckets/site/rollback", ci);
+    expect(rolled.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await hostGet(b.port, "site.example.com", "/a.txt")).body).toBe("v7");
+    expect((await hostGet(a.port, "site.example.com", "/")).body).toBe("<p>v7</p>");
+    const deploys = await api(a, "GET", "/api/v1/static/buckets/site/deploys", owner);
+    expect(deploys.body.filter((d: { current: boolean }) => d.current)).toHaveLength(1);
+  });
+});
+
+describe("NOTIFY keeps several server processes coherent", () => {
+  it("a KV write through server A is read through server B's cache; a disabled binding turns B's host to 404", async () => {
+    expect((await api(a, "POST", "/api/v1/bindings", owner, { host: "kv.example.com", surface: "kv", bucket: "config" })).status).toBe(201);
+    const kv = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "write", buckets: ["config"] })).body.token as string;
+    const auth = { authorization: `Bearer ${kv}` };
+    await api(a, "PUT", "/api/v1/kv/buckets/config/keys/shared", owner, { value: "one" });
+    // Warm B's cache, then write through A's bound host.
+    expect(JSON.parse((await hostGet(b.port, "kv.example.com", "/shared", auth)).body).value).toBe("one");
+    expect(JSON.parse((await hostGet(b.port, "kv.example.com", "/shared", auth)).body).value).toBe("one");
+    const put = await new Promise<number>((resolve) => {
+      const req = http.request({ host: "127.0.0.1", port: a.port, method: "PUT", path: "/shared", headers: { host: "kv.example.com", ...auth, "content-type": "application/json" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+      });
+      req.end(JSON.stringify({ value: "two" }));
+    });
+    expect(put).toBe(200);
+    let value: unknown;
+    for (let i = 0; i < 50 && value !== "two"; i++) {
+      value = JSON.parse((await hostGet(b.port, "kv.example.com", "/shared", auth)).body).value;
+      if (value !== "two") await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(value).toBe("two");
+
+    const bindings = (await api(a, "GET", "/api/v1/bindings?surface=kv", owner)).body as { id: string; host: string }[];
+    const id = bindings.find((x) => x.host === "kv.example.com")!.id;
+    expect((await api(a, "PATCH", `/api/v1/bindings/${id}`, owner, { enabled: false })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await hostGet(b.port, "kv.example.com", "/shared", auth)).status).toBe(404);
+    expect((await api(a, "PATCH", `/api/v1/bindings/${id}`, owner, { enabled: true })).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await hostGet(b.port, "kv.example.com", "/shared", auth)).status).toBe(200);
+  });
+});
+
+describe("bucket lifecycle", () => {
+  it("refuses to delete a bucket that is still bound, unless forced (which removes its bindings)", async () => {
+    expect((await api(a, "POST", "/api/v1/kv/buckets", owner, { name: "doomed" })).status).toBe(201);
+    expect((await api(a, "POST", "/api/v1/kv/buckets", owner, { name: "Bad_Name" })).status).toBe(422);
+    expect((await api(a, "POST", "/api/v1/kv/buckets", owner, { name: "doomed" })).status).toBe(409);
+    expect((await api(a, "POST", "/api/v1/bindings", owner, { host: "Doomed.Example.com.", surface: "kv", bucket: "doomed" })).body.host).toBe("doomed.example.com");
+    expect((await api(a, "POST", "/api/v1/bindings", owner, { host: "not a host", surface: "kv", bucket: "doomed" })).status).toBe(422);
+    const refused = await api(a, "DELETE", "/api/v1/kv/buckets/doomed", owner);
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain("doomed.example.com");
+    const forced = await api(a, "DELETE", "/api/v1/kv/buckets/doomed?force=true", owner);
+    expect(forced.body).toEqual({ name: "doomed", surface: "kv", deleted: true, unbound: ["doomed.example.com"] });
+    expect(await t.database.prisma.hostBinding.count({ where: { host: "doomed.example.com" } })).toBe(0);
+    await new Promise((r) => setTimeout(r, 100));
+    // The host is no longer bound: it gets the dashboard and API again.
+    expect((await hostGet(b.port, "doomed.example.com", "/api/v1/health")).status).toBe(200);
+  });
+});

@@ -1,0 +1,134 @@
+import type { DbClient, PrismaClient } from "../../db.ts";
+import { AppError } from "../../errors.ts";
+import { notifyStorage } from "../hosting/notify.ts";
+import { MAX_KV_VALUE_BYTES } from "./schemas.ts";
+
+export interface KvEntryView {
+  key: string;
+  value: unknown;
+  version: number;
+  updatedAt: Date;
+  expiresAt: Date | null;
+}
+
+/** `"<version>"`: the ETag of a KV entry, used for compare-and-swap. */
+export function kvEtag(version: number): string {
+  return `"${version}"`;
+}
+
+function parseEtag(etag: string): number {
+  const match = /^(?:W\/)?"?(\d{1,9})"?$/.exec(etag.trim());
+  if (!match) throw new AppError("PRECONDITION_FAILED", `If-Match must be an ETag this server returned, such as "3".`);
+  return Number(match[1]);
+}
+
+/** One live entry (expired ones do not exist), or null. */
+export async function getKvEntry(db: DbClient, bucketId: string, key: string): Promise<KvEntryView | null> {
+  const row = await db.kvEntry.findUnique({ where: { bucketId_key: { bucketId, key } } });
+  if (!row || (row.expiresAt && row.expiresAt <= new Date())) return null;
+  return { key: row.key, value: row.value, version: row.version, updatedAt: row.updatedAt, expiresAt: row.expiresAt };
+}
+
+export async function requireKvEntry(db: DbClient, bucketId: string, bucketName: string, key: string): Promise<KvEntryView> {
+  const entry = await getKvEntry(db, bucketId, key);
+  if (!entry) throw new AppError("NOT_FOUND", `No key "${key}" in bucket "${bucketName}".`);
+  return entry;
+}
+
+export interface PutKvOptions {
+  expiresIn?: number;
+  /** Compare-and-swap: write only if the live entry has this ETag. */
+  ifMatch?: string;
+  /** `*`: create only; refused if a live entry exists. */
+  ifNoneMatch?: "*";
+}
+
+/**
+ * Writes one entry in a single statement, so concurrent writers cannot lose each other's CAS:
+ * an expired entry counts as absent, and its version keeps counting up (an old ETag never matches again).
+ */
+export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: string, value: unknown, options: PutKvOptions = {}) {
+  const json = JSON.stringify(value ?? null);
+  if (Buffer.byteLength(json) > MAX_KV_VALUE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "A KV value must be at most 1 MiB of JSON.");
+  const expiresAt = options.expiresIn ? new Date(Date.now() + options.expiresIn * 1000).toISOString() : null;
+  type Row = { version: number; updated_at: Date; created: boolean };
+  let rows: Row[];
+  if (options.ifMatch !== undefined) {
+    rows = await prisma.$queryRawUnsafe<Row[]>(
+      `UPDATE kv_entries SET value = $3::jsonb, version = version + 1, updated_at = now(), expires_at = $4::timestamptz
+       WHERE bucket_id = $1::uuid AND key = $2 AND version = $5::int AND (expires_at IS NULL OR expires_at > now())
+       RETURNING version, updated_at, false AS created`,
+      bucketId, key, json, expiresAt, parseEtag(options.ifMatch),
+    );
+  } else {
+    const onlyIfAbsent = options.ifNoneMatch === "*" ? "WHERE kv_entries.expires_at IS NOT NULL AND kv_entries.expires_at <= now()" : "";
+    rows = await prisma.$queryRawUnsafe<Row[]>(
+      `WITH previous AS (SELECT (expires_at IS NULL OR expires_at > now()) AS live FROM kv_entries WHERE bucket_id = $1::uuid AND key = $2)
+       INSERT INTO kv_entries (bucket_id, key, value, version, updated_at, expires_at)
+       VALUES ($1::uuid, $2, $3::jsonb, 1, now(), $4::timestamptz)
+       ON CONFLICT (bucket_id, key) DO UPDATE
+         SET value = EXCLUDED.value, version = kv_entries.version + 1, updated_at = now(), expires_at = EXCLUDED.expires_at
+         ${onlyIfAbsent}
+       RETURNING version, updated_at, NOT coalesce((SELECT live FROM previous), false) AS created`,
+      bucketId, key, json, expiresAt,
+    );
+  }
+  const row = rows[0];
+  if (!row) {
+    throw new AppError(
+      "PRECONDITION_FAILED",
+      options.ifMatch !== undefined ? `Key "${key}" changed since that ETag (or no longer exists).` : `Key "${key}" already exists.`,
+    );
+  }
+  await notifyStorage(prisma, { t: "kv", b: bucketId, k: key });
+  return {
+    key,
+    value: value ?? null,
+    version: Number(row.version),
+    updatedAt: new Date(row.updated_at),
+    expiresAt: expiresAt ? new Date(expiresAt) : null,
+    created: Boolean(row.created),
+  };
+}
+
+export async function deleteKvEntry(prisma: PrismaClient, bucketId: string, bucketName: string, key: string) {
+  const { count } = await prisma.kvEntry.deleteMany({
+    where: { bucketId, key, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] },
+  });
+  // An expired leftover goes too, silently.
+  if (count === 0) {
+    await prisma.kvEntry.deleteMany({ where: { bucketId, key } });
+    throw new AppError("NOT_FOUND", `No key "${key}" in bucket "${bucketName}".`);
+  }
+  await notifyStorage(prisma, { t: "kv", b: bucketId, k: key });
+  return { key, deleted: true };
+}
+
+function encodeCursor(key: string): string {
+  return Buffer.from(key, "utf8").toString("base64url");
+}
+
+function decodeCursor(cursor: string): string {
+  const key = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!key || encodeCursor(key) !== cursor) throw new AppError("BAD_REQUEST", "cursor is not one this server returned.");
+  return key;
+}
+
+/** Live keys in byte order ("C" collation), `limit` at a time; `cursor` is null on the last page. */
+export async function listKvKeys(db: DbClient, bucketId: string, options: { prefix?: string; cursor?: string; limit?: number } = {}) {
+  const limit = options.limit ?? 100;
+  const after = options.cursor ? decodeCursor(options.cursor) : null;
+  const rows = await db.$queryRawUnsafe<{ key: string; updated_at: Date; version: number; expires_at: Date | null }[]>(
+    `SELECT key, updated_at, version, expires_at FROM kv_entries
+     WHERE bucket_id = $1::uuid AND (expires_at IS NULL OR expires_at > now())
+       AND ($2::text IS NULL OR starts_with(key, $2::text))
+       AND ($3::text IS NULL OR key COLLATE "C" > $3::text COLLATE "C")
+     ORDER BY key COLLATE "C" LIMIT $4::int`,
+    bucketId, options.prefix || null, after, limit + 1,
+  );
+  const page = rows.slice(0, limit);
+  return {
+    keys: page.map((r) => ({ key: r.key, updatedAt: new Date(r.updated_at), version: Number(r.version), expiresAt: r.expires_at ? new Date(r.expires_at) : null })),
+    cursor: rows.length > limit ? encodeCursor(page[page.length - 1]!.key) : null,
+  };
+}

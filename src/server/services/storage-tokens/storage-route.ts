@@ -1,0 +1,102 @@
+import { ZodError, type z } from "zod";
+import { db, type Database } from "../../db.ts";
+import { AppError } from "../../errors.ts";
+import { bearerFrom, principalFromApiToken, requireScope, type Principal } from "../../auth/principal.ts";
+import { TOKEN_PREFIXES } from "../../auth/tokens.ts";
+import { toErrorResponse } from "../../http/json-route.ts";
+import { surfaceScope, type AccessLevel, type Surface } from "../buckets/schemas.ts";
+import { requireStorageGrant, type StorageGrant } from "./storage-tokens.ts";
+
+interface StorageHandlerArgs<I> {
+  input: I;
+  bucket: string;
+  db: Database;
+  request: Request;
+  /** The path after the route's fixed part, decoded once (a KV key, a file path). */
+  rest: string;
+  actor: { principal: Principal } | { grant: StorageGrant };
+}
+
+/**
+ * A /api/v1 route that CI can call with a storage token (`lst_…`, checked for surface, access and
+ * bucket) as well as with an operator token or session (checked for `<surface>:<level>`).
+ */
+export function storageRoute<S extends z.ZodType | undefined>(
+  spec: {
+    surface: Surface;
+    level: AccessLevel;
+    /** false: not tied to one bucket (content-addressed blobs). */
+    bucketParam?: boolean;
+    input?: S;
+    /** Read the body as raw bytes, not JSON. */
+    raw?: boolean;
+    maxBody?: number;
+    /** Marks where `rest` starts in the path, e.g. "/keys/". */
+    restAfter?: string;
+    status?: number;
+    session?: () => Promise<Principal | null>;
+  },
+  handler: (args: StorageHandlerArgs<S extends z.ZodType ? z.output<S> : Buffer | undefined>) => Promise<unknown>,
+): (request: Request, context?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response> {
+  return async (request, context) => {
+    try {
+      const database = db();
+      const params = (await context?.params) ?? {};
+      const bucket = spec.bucketParam === false ? "" : String(params.name ?? "");
+      const bearer = bearerFrom(request.headers.get("authorization"));
+      let actor: StorageHandlerArgs<unknown>["actor"];
+      if (bearer?.startsWith(TOKEN_PREFIXES.storage)) {
+        actor = { grant: await requireStorageGrant(database.prisma, bearer, spec.surface, spec.bucketParam === false ? null : bucket, spec.level) };
+      } else {
+        const principal = bearer ? await principalFromApiToken(database.prisma, bearer) : ((await spec.session?.()) ?? null);
+        actor = { principal: requireScope(principal, surfaceScope(spec.surface, spec.level)) };
+      }
+      const pathname = new URL(request.url).pathname;
+      let rest = "";
+      if (spec.restAfter) {
+        const at = pathname.indexOf(spec.restAfter);
+        try {
+          rest = at === -1 ? "" : decodeURIComponent(pathname.slice(at + spec.restAfter.length));
+        } catch {
+          throw new AppError("BAD_REQUEST", "Bad percent-encoding in the path.");
+        }
+      }
+      let input: unknown;
+      if (spec.raw) {
+        input = await readBody(request, spec.maxBody ?? 1024 * 1024);
+      } else if (spec.input) {
+        let raw: unknown;
+        if (request.method === "GET" || request.method === "HEAD" || request.method === "DELETE") {
+          raw = Object.fromEntries(new URL(request.url).searchParams);
+        } else {
+          if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
+            throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
+          }
+          const text = (await readBody(request, spec.maxBody ?? 1024 * 1024)).toString("utf8");
+          try {
+            raw = JSON.parse(text);
+          } catch {
+            throw new AppError("BAD_REQUEST", "Malformed JSON in request body.");
+          }
+        }
+        const parsed = spec.input.safeParse(raw);
+        if (!parsed.success) throw parsed.error;
+        input = parsed.data;
+      }
+      const result = await handler({ input: input as never, bucket, db: database, request, rest, actor });
+      if (result instanceof Response) return result;
+      return Response.json(result, { status: spec.status ?? 200, headers: { "cache-control": "no-store" } });
+    } catch (error) {
+      if (error instanceof ZodError) return toErrorResponse(error);
+      return toErrorResponse(error);
+    }
+  };
+}
+
+async function readBody(request: Request, limit: number): Promise<Buffer> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
+  const body = Buffer.from(await request.arrayBuffer());
+  if (body.length > limit) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
+  return body;
+}
