@@ -1,6 +1,7 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { freePort } from "../test/support/postgres.ts";
@@ -45,7 +46,8 @@ export interface WrkOptions {
 
 export function wrk(options: WrkOptions): Figure {
   const args = ["-t", "1", "-c", String(options.connections), "-d", `${options.seconds}s`, "--latency"];
-  for (const [name, value] of Object.entries(options.headers ?? {})) args.push("-H", `${name}: ${value}`);
+  // wrk adds its own "Host" unless given exactly that spelling, and two Host headers would be sent.
+  for (const [name, value] of Object.entries(options.headers ?? {})) args.push("-H", `${name.toLowerCase() === "host" ? "Host" : name}: ${value}`);
   if (options.script) args.push("-s", options.script);
   args.push(options.url);
   const run = spawnSync(need("wrk", "wrk"), args, { encoding: "utf8", timeout: (options.seconds + 30) * 1000 });
@@ -131,4 +133,25 @@ export function row(label: string, ours: Figure, anchorLabel: string, anchor: Fi
     `${anchorLabel.padEnd(22)} ${anchor.rps.toFixed(0).padStart(8)} req/s  p50 ${anchor.p50ms.toFixed(2).padStart(6)} ms  p99 ${anchor.p99ms.toFixed(2).padStart(6)} ms`,
     `  ratio ${ratio.toFixed(2)}× (target ≥ ${target}×: ${verdict}); p99 under 20 ms: ${ours.p99ms < 20 ? "yes" : "no"}`,
   ].join("\n");
+}
+
+/** http.request, not fetch: fetch will not send a Host header of our choosing. */
+export function hostRequest(port: number, options: { method?: string; host: string; path: string; headers?: Record<string, string>; body?: string }): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { host: "127.0.0.1", port, method: options.method ?? "GET", path: options.path, headers: { host: options.host, ...options.headers } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      },
+    );
+    req.on("error", reject);
+    req.end(options.body);
+  });
+}
+
+export function pgbenchInit(url: string, scale = 1): void {
+  const run = spawnSync(need("pgbench", "postgresql-contrib"), ["-i", "-s", String(scale), "-q", url], { encoding: "utf8", timeout: 120_000 });
+  if (run.status !== 0) throw new Error(`pgbench -i failed: ${run.stderr}`);
 }

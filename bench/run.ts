@@ -9,7 +9,7 @@ import { openDatabase } from "../src/server/db.ts";
 import { applyMigrations } from "../src/server/db/migrate.ts";
 import { startTestPostgres, databaseUrl, withAdmin } from "../test/support/postgres.ts";
 import { startServer } from "../test/support/server.ts";
-import { pgbench, row, sha256, startNginx, wrk, type Figure } from "./lib.ts";
+import { hostRequest, pgbench, pgbenchInit, row, sha256, startNginx, wrk, type Figure } from "./lib.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -38,6 +38,7 @@ await database.close();
 
 const server = await startServer({ databaseUrl: url });
 const siteRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-bench-site-"));
+fs.chmodSync(siteRoot, 0o755); // nginx's worker runs as an unprivileged user
 const nginx = await startNginx(siteRoot);
 const results: string[] = [];
 try {
@@ -51,7 +52,7 @@ try {
 
   // A 1 KB page, the same bytes for nginx and for the static bucket.
   const html = Buffer.from(`<!doctype html><title>bench</title>${"<p>lattice static benchmark</p>".repeat(32)}`.slice(0, 1024));
-  fs.writeFileSync(path.join(siteRoot, "index.html"), html);
+  fs.writeFileSync(path.join(siteRoot, "index.html"), html, { mode: 0o644 });
   const hash = sha256(html);
   await api(base, token, "POST", "/api/v1/static/buckets", { name: "site" });
   await api(base, token, "PUT", `/api/v1/static/blobs/${hash}`, undefined, html);
@@ -62,14 +63,17 @@ try {
   await api(base, token, "POST", "/api/v1/bindings", { host: "kv.bench.test", surface: "kv", bucket: "config" });
   const storage = await api(base, token, "POST", "/api/v1/storage-tokens", { label: "bench", surface: "kv", access: "write", buckets: ["config"] });
   for (let i = 0; i < 100; i++) {
-    await fetch(`${base}/k${i}`, {
+    const put = await hostRequest(server.port, {
       method: "PUT",
-      headers: { host: "kv.bench.test", authorization: `Bearer ${storage.token}`, "content-type": "application/json" },
+      host: "kv.bench.test",
+      path: `/k${i}`,
+      headers: { authorization: `Bearer ${storage.token}`, "content-type": "application/json" },
       body: JSON.stringify({ value: { n: i, title: "Lattice" } }),
     });
+    if (put.status !== 201 && put.status !== 200) throw new Error(`KV PUT → ${put.status} ${put.body}`);
   }
-  const check = await fetch(`${base}/`, { headers: { host: "site.bench.test" } });
-  if (check.status !== 200 || Buffer.from(await check.arrayBuffer()).compare(html) !== 0) throw new Error("the bound host does not serve the page");
+  const check = await hostRequest(server.port, { host: "site.bench.test", path: "/" });
+  if (check.status !== 200 || check.body.compare(html) !== 0) throw new Error(`the bound host does not serve the page (${check.status})`);
 
   console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s; pgbench -c${PGBENCH_CLIENTS} -j1 -T${SECONDS}; ${os.cpus().length} cores shared by load generator and servers\n`);
 
@@ -86,9 +90,11 @@ try {
     await admin.query("DROP DATABASE IF EXISTS pgbench WITH (FORCE)");
     await admin.query("CREATE DATABASE pgbench");
   });
-  pgbench(pgbenchDb, ["-i", "-s", "1", "-q"], 1, 1);
+  pgbenchInit(pgbenchDb);
 
   const kvHeaders = { host: "kv.bench.test", authorization: `Bearer ${storage.token}` };
+  const probe = await hostRequest(server.port, { host: "kv.bench.test", path: "/k1", headers: { authorization: `Bearer ${storage.token}` } });
+  if (probe.status !== 200) throw new Error(`KV GET → ${probe.status} ${probe.body}`);
   const getScript = path.join(import.meta.dirname, "kv-get.lua");
   wrk({ url: `${base}/`, headers: kvHeaders, script: getScript, connections: CONNECTIONS, seconds: 2 });
   const ourGet = wrk({ url: `${base}/`, headers: kvHeaders, script: getScript, connections: CONNECTIONS, seconds: SECONDS });
