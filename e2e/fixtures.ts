@@ -3,7 +3,9 @@ import type { Page } from "@playwright/test";
 /** The team's owner, registered through the UI by first-run.spec.ts. */
 export const alice = { name: "Alice", email: "alice@example.com", teamName: "Atlas", password: "correct horse battery" };
 
-export function screenshot(page: Page, name: string) {
+export async function screenshot(page: Page, name: string) {
+  // From the top: a full-page capture otherwise draws the sticky sidebar at the scroll offset.
+  await page.evaluate(() => window.scrollTo(0, 0));
   return page.screenshot({ path: `.test-output/screenshots/${name}.png`, fullPage: true });
 }
 

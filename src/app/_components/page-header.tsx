@@ -23,3 +23,15 @@ export function Badge({ children, tone = "zinc" }: { children: React.ReactNode; 
   };
   return <span className={`inline-flex items-center rounded-md px-1.5 py-0.5 text-xs font-medium ring-1 ring-inset ${tones[tone]}`}>{children}</span>;
 }
+
+export function SectionHeading({ title, description, children }: { title: string; description?: string; children?: React.ReactNode }) {
+  return (
+    <div className="flex flex-wrap items-center justify-between gap-3 border-b border-zinc-200 px-6 py-4">
+      <div>
+        <h2 className="text-sm font-semibold text-zinc-900">{title}</h2>
+        {description ? <p className="mt-0.5 text-xs text-zinc-500">{description}</p> : null}
+      </div>
+      {children}
+    </div>
+  );
+}

@@ -1,18 +1,12 @@
 import type { Metadata } from "next";
 import { requirePrincipal } from "../../../_components/require-principal";
-import { Card, PageHeader } from "../../../_components/page-header";
+import { StoragePage } from "../_components/storage-page";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "KV Store · Lattice" };
 
-export default async function KvStorePage() {
-  await requirePrincipal();
-  return (
-    <>
-      <PageHeader title="KV Store" description="Key-value buckets your team reads and writes over HTTP." />
-      <Card className="px-6 py-12 text-center">
-        <p className="text-sm text-zinc-500">The KV Store surface arrives with the storage feature.</p>
-      </Card>
-    </>
-  );
+export default async function KvStorePage({ searchParams }: { searchParams: Promise<{ bucket?: string | string[] }> }) {
+  const principal = await requirePrincipal();
+  const { bucket } = await searchParams;
+  return <StoragePage surface="kv" principal={principal} requestedBucket={typeof bucket === "string" ? bucket : undefined} />;
 }
