@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -7,7 +8,10 @@ import { defineConfig, devices } from "@playwright/test";
 const chromium = process.env.LATTICE_CHROMIUM || "/usr/bin/chromium";
 const executablePath = fs.existsSync(chromium) ? chromium : undefined;
 
-const port = Number(process.env.E2E_PORT ?? 4391);
+// A free port, chosen once by the runner (workers inherit it): a fixed one could be answered by
+// some other server, whose health check Playwright would then take for ours.
+process.env.E2E_PORT ??= execFileSync(process.execPath, ["-e", 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'], { encoding: "utf8" }).trim();
+const port = Number(process.env.E2E_PORT);
 const baseURL = `http://localhost:${port}`;
 
 // A fresh database per run. Workers evaluate this config again and inherit the variable, so only
