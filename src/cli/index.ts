@@ -2,35 +2,81 @@ import { cac } from "cac";
 import packageJson from "../../package.json" with { type: "json" };
 import { globalOptions, parseCommandOptions, UsageError, type CommandContext, type CommandSpec } from "./command-spec.ts";
 import { accountCommands } from "./commands/account/index.ts";
+import { bindingsCommands } from "./commands/bindings/index.ts";
 import { dbCredentialsCommands } from "./commands/db-credentials/index.ts";
 import { identityCommands } from "./commands/identity/index.ts";
+import { kvCommands } from "./commands/kv/index.ts";
+import { staticCommands } from "./commands/static/index.ts";
 import { teamsCommands } from "./commands/teams/index.ts";
+import { tokensCommands } from "./commands/tokens/index.ts";
 
-const commands: readonly CommandSpec[] = [...teamsCommands, ...identityCommands, ...dbCredentialsCommands, ...accountCommands];
+const commands: readonly CommandSpec[] = [
+  ...teamsCommands,
+  ...identityCommands,
+  ...dbCredentialsCommands,
+  ...accountCommands,
+  ...kvCommands,
+  ...staticCommands,
+  ...bindingsCommands,
+  ...tokensCommands,
+];
 
-function buildCli() {
+/** The global help, or with `group` only that group's commands (`lattice kv --help`). */
+function buildCli(group?: string) {
   const cli = cac("lattice");
   for (const spec of commands) {
+    if (group && spec.group !== group) continue;
     const command = cli.command(`${spec.group} ${spec.name}`, spec.description).usage(spec.usage);
     for (const option of spec.options) command.option(option.flag, option.description);
     for (const example of spec.examples) command.example(example);
   }
   for (const option of globalOptions) cli.option(option.flag, option.description);
-  // cac pads every option line for a default value we never set.
-  cli.help((sections) => sections.map((section) => ({ ...section, body: section.body.replace(/ +$/gm, "") })));
+  cli.help((sections) =>
+    sections.map((section) => {
+      // cac pads every option line for a default value we never set.
+      let body = section.body.replace(/ +$/gm, "");
+      if (section.title === "Commands") body = separateGroups(body);
+      // One line instead of cac's "$ lattice <command> --help" for every command.
+      if (section.title?.startsWith("For more info")) body = group ? `  $ lattice ${group} <command> --help` : "  $ lattice <group> <command> --help\n  $ lattice <group> --help";
+      return { ...section, body };
+    }),
+  );
   cli.version(packageJson.version);
   return cli;
 }
 
-/** Finds "<group> <name>" among the leading words; the rest of argv is that command's flags. */
-function splitCommand(argv: string[]): { words: string[]; rest: string[] } {
-  const words: string[] = [];
-  const rest: string[] = [];
-  for (const arg of argv) {
-    if (words.length < 2 && !arg.startsWith("-") && rest.every((r) => r.startsWith("-"))) words.push(arg);
-    else rest.push(arg);
+/** A blank line between command groups keeps the long list scannable. */
+function separateGroups(body: string): string {
+  const lines: string[] = [];
+  let previous: string | undefined;
+  for (const line of body.split("\n")) {
+    const group = line.trim().split(" ", 1)[0];
+    if (previous !== undefined && group !== previous) lines.push("");
+    lines.push(line);
+    previous = group;
   }
-  return { words, rest };
+  return lines.join("\n");
+}
+
+const commandWords = (spec: CommandSpec) => [spec.group, ...spec.name.split(" ")];
+
+/**
+ * The command named by the leading words of argv: the longest match, so "kv buckets create" wins
+ * over a shorter one. Words after it (positional arguments) and every flag are the command's `rest`.
+ */
+function findCommand(argv: string[]): { spec: CommandSpec | undefined; words: string[]; rest: string[] } {
+  const leadingFlags: string[] = [];
+  let i = 0;
+  while (i < argv.length && argv[i]!.startsWith("-")) leadingFlags.push(argv[i++]!);
+  const words: string[] = [];
+  while (i < argv.length && !argv[i]!.startsWith("-")) words.push(argv[i++]!);
+  let spec: CommandSpec | undefined;
+  for (const candidate of commands) {
+    const path = commandWords(candidate);
+    if (path.length <= words.length && path.every((w, k) => words[k] === w) && path.length > (spec ? commandWords(spec).length : 0)) spec = candidate;
+  }
+  const used = spec ? commandWords(spec).length : 0;
+  return { spec, words: spec ? words.slice(0, used) : words, rest: [...leadingFlags, ...words.slice(used), ...argv.slice(i)] };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -40,14 +86,15 @@ async function main(argv: string[]): Promise<void> {
     out: (text) => void process.stdout.write(text),
     err: (text) => void process.stderr.write(text),
   };
-  const { words, rest } = splitCommand(argv);
-  const spec = commands.find((c) => c.group === words[0] && c.name === words[1]);
+  const { spec, words, rest } = findCommand(argv);
+  // "kv" or "kv buckets": the start of real commands, with the rest missing.
+  const isPrefix = !spec && words.length > 0 && commands.some((c) => commandWords(c).length > words.length && words.every((w, k) => commandWords(c)[k] === w));
 
-  // --help / --version: cac renders them. It matches one word per command, so pass "teams register" as one.
+  // --help / --version: cac renders them. It matches one word per command, so pass "kv buckets create" as one.
   if (argv.some((a) => a === "--help" || a === "-h" || a === "--version" || a === "-v") || words.length === 0) {
-    if (!spec && words.length > 0 && !commands.some((c) => c.group === words[0])) throw unknownCommand(words);
-    const cli = buildCli();
-    cli.parse(["node", "lattice", ...(spec ? [`${spec.group} ${spec.name}`, ...rest] : rest)], { run: false });
+    if (!spec && words.length > 0 && !isPrefix) throw unknownCommand(words);
+    const cli = buildCli(spec ? undefined : words[0]);
+    cli.parse(["node", "lattice", ...(spec ? [`${spec.group} ${spec.name}`, ...rest] : rest.filter((a) => a.startsWith("-")))], { run: false });
     if (!cli.options.help && !cli.options.version) {
       // No command and no --help: an unknown flag, or nothing at all.
       const flag = rest.find((a) => a.startsWith("-"));
@@ -57,9 +104,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   if (!spec) {
-    if (commands.some((c) => c.group === words[0]) && words.length === 1) {
-      throw new UsageError(`missing command after '${words[0]}' (see lattice --help)`);
-    }
+    if (isPrefix) throw new UsageError(`missing command after '${words.join(" ")}' (see lattice ${words[0]} --help)`);
     throw unknownCommand(words);
   }
 
@@ -70,7 +115,10 @@ async function main(argv: string[]): Promise<void> {
 }
 
 function unknownCommand(words: string[]): UsageError {
-  return new UsageError(`unknown command '${words.join(" ")}' (see lattice --help)`);
+  // Name as much as was meant as a command: up to the first word that matches nothing.
+  let known = 0;
+  while (known < words.length && commands.some((c) => words.slice(0, known + 1).every((w, k) => commandWords(c)[k] === w))) known++;
+  return new UsageError(`unknown command '${words.slice(0, Math.max(known + 1, 2)).join(" ")}' (see lattice --help)`);
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {

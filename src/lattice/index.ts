@@ -24,4 +24,27 @@ export {
   WrongMasterKeyError,
 } from "./crypto/encrypted-value.ts";
 export { loadMasterKey, parseEncryptionKey, type MasterKeyOptions } from "./crypto/master-key.ts";
+export {
+  StorageClient,
+  canonicalHost,
+  type Bucket,
+  type CreatedStorageToken,
+  type DeletedBucket,
+  type DeployOptions,
+  type DeployProgress,
+  type DeployResult,
+  type HostBinding,
+  type KvEntry,
+  type KvKey,
+  type KvPutOptions,
+  type KvWritten,
+  type Rollback,
+  type StaticFile,
+  type StorageAccess,
+  type StorageClientOptions,
+  type StorageSurface,
+  type StorageToken,
+} from "./storage/client.ts";
+export { collectDeployFiles, DeployFolderError, MAX_DEPLOY_FILE_BYTES, sha256Hex, type CollectOptions, type DeployFile } from "./storage/deploy-files.ts";
+export { formatBytes } from "./storage/bytes.ts";
 export * from "./home/index.ts";
