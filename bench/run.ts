@@ -36,7 +36,8 @@ const database = openDatabase({ databaseUrl: url, dataDir: "" });
 await applyMigrations(database.sql);
 await database.close();
 
-const server = await startServer({ databaseUrl: url });
+// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
+const server = await startServer({ databaseUrl: url, nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) });
 const siteRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-bench-site-"));
 fs.chmodSync(siteRoot, 0o755); // nginx's worker runs as an unprivileged user
 const nginx = await startNginx(siteRoot);
@@ -111,6 +112,7 @@ try {
   fs.mkdirSync(".test-output", { recursive: true });
   fs.writeFileSync(".test-output/bench.json", JSON.stringify(figures, null, 2));
 } finally {
+  if (process.env.BENCH_SHOW_SERVER_LOG) console.log(server.logs());
   await nginx.stop();
   await server.stop();
   await postgres.stop();

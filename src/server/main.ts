@@ -43,6 +43,21 @@ async function main(): Promise<void> {
   const server = http.createServer((req, res) => {
     // The common dashboard/API case costs one Map lookup; bound hosts never reach Next.
     if (hosting.isKnownUnbound(req.headers.host)) return toNext(req, res);
+    // A fully cached GET is answered without a single promise.
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    const hot = hosting.serveCached({
+      method: req.method ?? "GET",
+      host: req.headers.host,
+      path: q === -1 ? url : url.slice(0, q),
+      query: q === -1 ? "" : url.slice(q + 1),
+      header: (name) => req.headers[name] as string | undefined,
+    });
+    if (hot) {
+      res.writeHead(hot.status, hot.headers);
+      res.end(hot.body ?? undefined);
+      return;
+    }
     serveBound(hosting, req, res).then(
       (served) => {
         if (!served) toNext(req, res);

@@ -17,7 +17,7 @@ export interface RunningServer {
  * Starts the built server exactly as `npm start` runs it (dist/server/main.js after the build),
  * on a free port. `npm test` builds first; run `npm run build` before running a test file alone.
  */
-export async function startServer(options: { databaseUrl?: string; dataDir?: string; env?: Record<string, string> } = {}): Promise<RunningServer> {
+export async function startServer(options: { databaseUrl?: string; dataDir?: string; env?: Record<string, string>; nodeArgs?: string[] } = {}): Promise<RunningServer> {
   if (!fs.existsSync(path.join(root, "dist/server/main.js"))) throw new Error("No build: run `npm run build` first.");
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "lattice-data-"));
   const env: Record<string, string> = {
@@ -31,7 +31,7 @@ export async function startServer(options: { databaseUrl?: string; dataDir?: str
   };
   delete env.DATABASE_URL;
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
-  const child = spawn(process.execPath, [path.join(root, "dist/server/main.js")], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(root, "dist/server/main.js")], { cwd: root, env: env as NodeJS.ProcessEnv, stdio: ["ignore", "pipe", "pipe"] });
   let output = "";
   child.stdout!.on("data", (chunk) => (output += chunk));
   child.stderr!.on("data", (chunk) => (output += chunk));

@@ -76,6 +76,49 @@ export class HostingService {
     return ipv6 && ipv6 !== host ? this.cache.binding(ipv6) : undefined;
   }
 
+  /**
+   * The hot path, with no promise at all: a GET/HEAD whose every piece (binding, deploy, file; or
+   * token grant and KV entry) is already cached. Returns null for an unbound host, undefined when
+   * anything is not cached or the request is not that simple: then call serve().
+   */
+  serveCached(request: Omit<HostingRequest, "readBody">): HostingResponse | null | undefined {
+    const method = request.method;
+    if (method !== "GET" && method !== "HEAD") return undefined;
+    const binding = this.cache.peekBinding(normalizeHostHeader(request.host));
+    if (binding === null) return null;
+    if (binding === undefined || !binding.enabled) return undefined;
+    let path: string;
+    try {
+      path = decodeRequestPath(request.path);
+    } catch {
+      return undefined;
+    }
+    if (binding.surface === "static") {
+      const deployId = this.cache.peekDeploy(binding.bucketId);
+      if (!deployId) return undefined;
+      const file = this.cache.peekFile(deployId, path === "" || path.endsWith("/") ? `${path}index.html` : path);
+      if (!file?.body) return undefined;
+      if (etagMatches(request.header("if-none-match"), file.etag)) {
+        return { status: 304, headers: { etag: file.etag, "cache-control": file.headers["cache-control"]! }, body: null };
+      }
+      return { status: 200, headers: file.headers, body: method === "HEAD" ? null : file.body };
+    }
+    if (path === "" || request.query !== "") return undefined;
+    const secret = bearerFrom(request.header("authorization"));
+    const grant = secret ? this.cache.peekGrant(secret) : undefined;
+    if (!grant || !grantIsLive(grant) || grant.surface !== "kv" || (!grant.buckets.includes("*") && !grant.buckets.includes(binding.bucket))) {
+      return undefined; // every refusal takes the full path, which words it
+    }
+    const entry = this.cache.peekKv(binding.bucketId, path);
+    if (!entry || (entry.expiresAt && entry.expiresAt <= new Date())) return undefined;
+    touchStorageToken(this.database.prisma, grant.id);
+    return {
+      status: 200,
+      headers: { "content-type": "application/json", "cache-control": "no-store", etag: kvEtag(entry.version) },
+      body: method === "HEAD" ? null : JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt }),
+    };
+  }
+
   async serve(request: HostingRequest): Promise<HostingResponse | null> {
     const binding = await this.resolve(request.host);
     if (!binding) return null;

@@ -119,6 +119,30 @@ export class StorageCache {
     return value;
   }
 
+  // ---- Synchronous peeks for the hot path: `undefined` means "not cached, ask the async API". ----
+
+  /** The binding, null when the host is certainly unbound, undefined when not known yet. */
+  peekBinding(host: string): HostBindingTarget | null | undefined {
+    if (!this.listening || this.bindings === null) return undefined;
+    return this.bindings.get(host) ?? null;
+  }
+
+  peekDeploy(bucketId: string): string | null | undefined {
+    return this.listening ? this.deploys.get(bucketId) : undefined;
+  }
+
+  peekFile(deployId: string, path: string): ServedFile | null | undefined {
+    return this.listening ? this.files.get(`${deployId}\0${path}`) : undefined;
+  }
+
+  peekKv(bucketId: string, key: string): KvEntryView | null | undefined {
+    return this.listening ? this.kv.get(`${bucketId}\0${key}`) : undefined;
+  }
+
+  peekGrant(secret: string): StorageGrant | null | undefined {
+    return this.listening ? this.grants.get(hashToken(secret)) : undefined;
+  }
+
   /** Synchronous fast answer for the common case: the binding table is loaded and the host is not in it. */
   knownUnbound(host: string): boolean {
     return this.listening && this.bindings !== null && !this.bindings.has(host);

@@ -1,6 +1,6 @@
 import type { DbClient, PrismaClient } from "../../db.ts";
 import { AppError } from "../../errors.ts";
-import { notifyStorage } from "../hosting/notify.ts";
+import { notifyStorage, STORAGE_CHANNEL, type StorageChange } from "../hosting/notify.ts";
 import { MAX_KV_VALUE_BYTES } from "./schemas.ts";
 
 export interface KvEntryView {
@@ -52,25 +52,32 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
   if (Buffer.byteLength(json) > MAX_KV_VALUE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "A KV value must be at most 1 MiB of JSON.");
   const expiresAt = options.expiresIn ? new Date(Date.now() + options.expiresIn * 1000).toISOString() : null;
   type Row = { version: number; updated_at: Date; created: boolean };
+  // One statement, one round trip: the write and its NOTIFY (delivered at commit, only if a row
+  // was written) — the PUT path's cost is this statement.
+  const notify = JSON.stringify({ t: "kv", b: bucketId, k: key } satisfies StorageChange);
   let rows: Row[];
   if (options.ifMatch !== undefined) {
     rows = await prisma.$queryRawUnsafe<Row[]>(
-      `UPDATE kv_entries SET value = $3::jsonb, version = version + 1, updated_at = now(), expires_at = $4::timestamptz
-       WHERE bucket_id = $1::uuid AND key = $2 AND version = $5::int AND (expires_at IS NULL OR expires_at > now())
-       RETURNING version, updated_at, false AS created`,
-      bucketId, key, json, expiresAt, parseEtag(options.ifMatch),
+      `WITH w AS (
+         UPDATE kv_entries SET value = $3::jsonb, version = version + 1, updated_at = now(), expires_at = $4::timestamptz
+         WHERE bucket_id = $1::uuid AND key = $2 AND version = $5::int AND (expires_at IS NULL OR expires_at > now())
+         RETURNING version, updated_at, false AS created)
+       SELECT w.version, w.updated_at, w.created, pg_notify('${STORAGE_CHANNEL}', $6) IS NULL AS notified FROM w`,
+      bucketId, key, json, expiresAt, parseEtag(options.ifMatch), notify,
     );
   } else {
     const onlyIfAbsent = options.ifNoneMatch === "*" ? "WHERE kv_entries.expires_at IS NOT NULL AND kv_entries.expires_at <= now()" : "";
     rows = await prisma.$queryRawUnsafe<Row[]>(
-      `WITH previous AS (SELECT (expires_at IS NULL OR expires_at > now()) AS live FROM kv_entries WHERE bucket_id = $1::uuid AND key = $2)
-       INSERT INTO kv_entries (bucket_id, key, value, version, updated_at, expires_at)
-       VALUES ($1::uuid, $2, $3::jsonb, 1, now(), $4::timestamptz)
-       ON CONFLICT (bucket_id, key) DO UPDATE
-         SET value = EXCLUDED.value, version = kv_entries.version + 1, updated_at = now(), expires_at = EXCLUDED.expires_at
-         ${onlyIfAbsent}
-       RETURNING version, updated_at, NOT coalesce((SELECT live FROM previous), false) AS created`,
-      bucketId, key, json, expiresAt,
+      `WITH previous AS (SELECT (expires_at IS NULL OR expires_at > now()) AS live FROM kv_entries WHERE bucket_id = $1::uuid AND key = $2),
+       w AS (
+         INSERT INTO kv_entries (bucket_id, key, value, version, updated_at, expires_at)
+         VALUES ($1::uuid, $2, $3::jsonb, 1, now(), $4::timestamptz)
+         ON CONFLICT (bucket_id, key) DO UPDATE
+           SET value = EXCLUDED.value, version = kv_entries.version + 1, updated_at = now(), expires_at = EXCLUDED.expires_at
+           ${onlyIfAbsent}
+         RETURNING version, updated_at, NOT coalesce((SELECT live FROM previous), false) AS created)
+       SELECT w.version, w.updated_at, w.created, pg_notify('${STORAGE_CHANNEL}', $5) IS NULL AS notified FROM w`,
+      bucketId, key, json, expiresAt, notify,
     );
   }
   const row = rows[0];
@@ -80,7 +87,6 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
       options.ifMatch !== undefined ? `Key "${key}" changed since that ETag (or no longer exists).` : `Key "${key}" already exists.`,
     );
   }
-  await notifyStorage(prisma, { t: "kv", b: bucketId, k: key });
   return {
     key,
     value: value ?? null,
