@@ -155,3 +155,19 @@ export function pgbenchInit(url: string, scale = 1): void {
   const run = spawnSync(need("pgbench", "postgresql-contrib"), ["-i", "-s", String(scale), "-q", url], { encoding: "utf8", timeout: 120_000 });
   if (run.status !== 0) throw new Error(`pgbench -i failed: ${run.stderr}`);
 }
+
+/** The ceiling for any Node front on this machine: a bare `http` server answering the same bytes. */
+export async function startBareNode(body: Buffer, headers: Record<string, string>): Promise<Nginx> {
+  const port = await freePort();
+  const script = `const http=require("node:http");const body=Buffer.from(process.env.B,"base64");const h=JSON.parse(process.env.H);
+http.createServer((q,s)=>{s.writeHead(200,h);s.end(body)}).listen(${port},"127.0.0.1",()=>console.log("up"));`;
+  const child = spawn(process.execPath, ["-e", script], { env: { ...process.env, B: body.toString("base64"), H: JSON.stringify(headers) }, stdio: ["ignore", "pipe", "inherit"] });
+  await new Promise((resolve) => child.stdout!.once("data", resolve));
+  return {
+    port,
+    async stop() {
+      child.kill();
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}

@@ -9,7 +9,7 @@ import { openDatabase } from "../src/server/db.ts";
 import { applyMigrations } from "../src/server/db/migrate.ts";
 import { startTestPostgres, databaseUrl, withAdmin } from "../test/support/postgres.ts";
 import { startServer } from "../test/support/server.ts";
-import { hostRequest, pgbench, pgbenchInit, row, sha256, startNginx, wrk, type Figure } from "./lib.ts";
+import { hostRequest, pgbench, pgbenchInit, row, sha256, startBareNode, startNginx, wrk, type Figure } from "./lib.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -80,10 +80,16 @@ try {
 
   // Warm-ups fill caches (ours and nginx's) and JIT before measuring.
   wrk({ url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS, seconds: 2 });
-  const ourStatic = wrk({ url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS, seconds: SECONDS });
+  const ourStatic: Figure = wrk({ url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS, seconds: SECONDS });
   wrk({ url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS, seconds: 2 });
   const nginxStatic = wrk({ url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS, seconds: SECONDS });
   results.push(row("static GET (lattice)", ourStatic, "static GET (nginx)", nginxStatic, 1.0));
+  // Context, not a target: what a bare Node `http` server does with the same response here.
+  const bare = await startBareNode(html, { "content-type": "text/html; charset=utf-8", etag: `"${hash}"`, "cache-control": "public, max-age=0, must-revalidate", "content-length": String(html.length) });
+  wrk({ url: `http://127.0.0.1:${bare.port}/`, connections: CONNECTIONS, seconds: 2 });
+  const bareStatic = wrk({ url: `http://127.0.0.1:${bare.port}/`, connections: CONNECTIONS, seconds: SECONDS });
+  await bare.stop();
+  results.push(`  context: a bare Node http server ${bareStatic.rps.toFixed(0)} req/s (p99 ${bareStatic.p99ms.toFixed(2)} ms) = ${(bareStatic.rps / nginxStatic.rps).toFixed(2)}× nginx; lattice = ${(ourStatic.rps / bareStatic.rps).toFixed(2)}× bare Node`);
 
   // pgbench's own tables, in the same database server.
   const pgbenchDb = databaseUrl(postgres.adminUrl, "pgbench");
@@ -108,7 +114,7 @@ try {
   results.push(row("KV PUT (lattice)", ourPut, "pgbench -N", pgUpdate, 0.5));
 
   console.log(results.join("\n\n"));
-  const figures: Record<string, Figure> = { ourStatic, nginxStatic, ourGet, pgSelect, ourPut, pgUpdate };
+  const figures: Record<string, Figure> = { ourStatic, nginxStatic, bareStatic, ourGet, pgSelect, ourPut, pgUpdate };
   fs.mkdirSync(".test-output", { recursive: true });
   fs.writeFileSync(".test-output/bench.json", JSON.stringify(figures, null, 2));
 } finally {
