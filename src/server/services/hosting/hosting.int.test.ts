@@ -82,7 +82,7 @@ beforeAll(async () => {
   operator = team.token;
   principal = { userId: team.user.id, email: "alice@example.com", displayName: "Alice", scopes: ["*"], via: "token" };
   const p = t.database.prisma;
-  for (const name of ["site", "bare", "empty"]) await createBucket(p, "static", { name });
+  for (const name of ["site", "bare", "empty", "headed"]) await createBucket(p, "static", { name });
   for (const name of ["config", "other"]) await createBucket(p, "kv", { name });
   await deploy(t, "site", {
     "index.html": "<h1>home</h1>",
@@ -92,9 +92,16 @@ beforeAll(async () => {
     "secret.txt": "inside the bucket",
   });
   await deploy(t, "bare", { "a.txt": "a" });
+  await deploy(t, "headed", {
+    _headers: "/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n/*.html\n  Cache-Control: no-cache\n/\n  X-Frame-Options: DENY\n",
+    "index.html": "<h1>headed</h1>",
+    "assets/app.js": "1",
+    "app.css": "a{}",
+  });
   await createBinding(p, principal, { host: "site.example.com", surface: "static", bucket: "site" });
   await createBinding(p, principal, { host: "bare.example.com", surface: "static", bucket: "bare" });
   await createBinding(p, principal, { host: "empty.example.com", surface: "static", bucket: "empty" });
+  await createBinding(p, principal, { host: "headed.example.com", surface: "static", bucket: "headed" });
   await createBinding(p, principal, { host: "off.example.com", surface: "static", bucket: "site", enabled: false });
   await createBinding(p, principal, { host: "kv.example.com", surface: "kv", bucket: "config" });
   await createBinding(p, principal, { host: "other-kv.example.com", surface: "kv", bucket: "other" });
@@ -169,6 +176,20 @@ describe.each(entries)("bound hosts through %s", (_name, port) => {
     expect((await get("bare.example.com", "/missing")).status).toBe(404);
     expect((await get("bare.example.com", "/")).status).toBe(404);
     expect((await get("empty.example.com", "/")).status).toBe(404);
+  });
+
+  it("applies the bucket's _headers rules per path and never serves _headers itself", async () => {
+    const app = await get("headed.example.com", "/assets/app.js");
+    expect(app.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    const revalidated = await get("headed.example.com", "/assets/app.js", { "if-none-match": app.headers.etag as string });
+    expect(revalidated.status).toBe(304);
+    expect(revalidated.headers["cache-control"]).toBe("public, max-age=31536000, immutable");
+    const index = await get("headed.example.com", "/");
+    expect(index.body).toBe("<h1>headed</h1>");
+    expect(index.headers["cache-control"]).toBe("no-cache");
+    expect(index.headers["x-frame-options"]).toBe("DENY");
+    expect((await get("headed.example.com", "/app.css")).headers["cache-control"]).toBe("public, max-age=0, must-revalidate");
+    expect((await get("headed.example.com", "/_headers")).status).toBe(404);
   });
 
   it("answers 304 to If-None-Match with the current ETag", async () => {

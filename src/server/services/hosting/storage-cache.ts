@@ -3,6 +3,7 @@ import { hashToken, looksLikeToken } from "../../auth/tokens.ts";
 import { loadHostBindings, type HostBindingTarget } from "../bindings/bindings.ts";
 import { getKvEntry, type KvEntryView } from "../kv/entries.ts";
 import { findStorageGrant, type StorageGrant } from "../storage-tokens/storage-tokens.ts";
+import { HEADERS_FILE, headersForFile, type HeaderRule } from "../static/header-rules.ts";
 import { STORAGE_CHANNEL, type StorageChange } from "./notify.ts";
 
 /** A static object ready to send: headers computed once, bytes kept when the file is small. */
@@ -203,21 +204,33 @@ export class StorageCache {
     return file;
   }
 
+  /**
+   * Headers are computed here, once per (deploy, file): the deploy's `_headers` rules are matched
+   * against the file's request paths (see requestPathsFor), so `/` and `/index.html` get the same ones.
+   */
   private async loadFile(deployId: string, path: string): Promise<ServedFile | null> {
-    const rows = await this.database.prisma.$queryRawUnsafe<{ sha256: string; size: number; content_type: string; bytes: Uint8Array | null }[]>(
-      `SELECT f.sha256, f.size, f.content_type, CASE WHEN f.size <= $3::int THEN b.bytes END AS bytes
-       FROM static_files f JOIN static_blobs b ON b.sha256 = f.sha256
+    if (path === HEADERS_FILE) return null;
+    const rows = await this.database.prisma.$queryRawUnsafe<{ sha256: string; size: number; content_type: string; bytes: Uint8Array | null; header_rules: unknown }[]>(
+      `SELECT f.sha256, f.size, f.content_type, CASE WHEN f.size <= $3::int THEN b.bytes END AS bytes, d.header_rules
+       FROM static_files f JOIN static_blobs b ON b.sha256 = f.sha256 JOIN static_deploys d ON d.id = f.deploy_id
        WHERE f.deploy_id = $1::uuid AND f.path = $2`,
       deployId, path, HOT_FILE_BYTES,
     );
     const row = rows[0];
     if (!row) return null;
     const etag = `"${row.sha256}"`;
+    const rules = (typeof row.header_rules === "string" ? JSON.parse(row.header_rules) : row.header_rules) as HeaderRule[] | null;
     return {
       sha256: row.sha256,
       size: Number(row.size),
       etag,
-      headers: { "content-type": row.content_type, etag, "cache-control": STATIC_CACHE_CONTROL, "content-length": String(row.size) },
+      headers: {
+        "content-type": row.content_type,
+        etag,
+        "cache-control": STATIC_CACHE_CONTROL,
+        "content-length": String(row.size),
+        ...headersForFile(rules, path),
+      },
       body: row.bytes ? Buffer.from(row.bytes) : null,
     };
   }

@@ -6,6 +6,7 @@ import { notifyStorage } from "../hosting/notify.ts";
 import { requireBucket } from "../buckets/buckets.ts";
 import { checkDeployInput, createDeployInput, type DeployFileInput } from "./schemas.ts";
 import { missingBlobs } from "./blobs.ts";
+import { HEADERS_FILE, MAX_HEADERS_FILE_BYTES, parseHeadersFile, type HeaderRule } from "./header-rules.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -53,13 +54,25 @@ export async function publishDeploy(tx: Tx, bucket: { id: string; name: string; 
   const wrong = files.find((f) => sizes.get(f.sha256) !== f.size);
   if (wrong) throw new AppError("UNPROCESSABLE_CONTENT", `${wrong.path}: size ${wrong.size} does not match its content (${sizes.get(wrong.sha256)} bytes).`);
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const deploy = await tx.staticDeploy.create({ data: { bucketId: bucket.id, fileCount: files.length, totalBytes: BigInt(totalBytes) } });
+  const headerRules = await headerRulesOf(tx, files);
+  const deploy = await tx.staticDeploy.create({
+    data: { bucketId: bucket.id, fileCount: files.length, totalBytes: BigInt(totalBytes), headerRules: headerRules ?? undefined },
+  });
   await tx.staticFile.createMany({
     data: files.map((f) => ({ deployId: deploy.id, path: f.path, sha256: f.sha256, size: f.size, contentType: f.contentType ?? contentTypeFor(f.path) })),
   });
   await tx.bucket.update({ where: { id: bucket.id }, data: { currentDeployId: deploy.id, previousDeployId: bucket.currentDeployId } });
   await notifyStorage(tx, { t: "static", b: bucket.id });
   return { id: deploy.id, bucket: bucket.name, fileCount: files.length, totalBytes, createdAt: deploy.createdAt, previousDeployId: bucket.currentDeployId };
+}
+
+/** Parses the deploy's `_headers` (if any) before anything is written, so a bad one refuses the whole deploy. */
+async function headerRulesOf(tx: Tx, files: DeployFileInput[]): Promise<HeaderRule[] | null> {
+  const file = files.find((f) => f.path === HEADERS_FILE);
+  if (!file) return null;
+  if (file.size > MAX_HEADERS_FILE_BYTES) throw new AppError("UNPROCESSABLE_CONTENT", `${HEADERS_FILE}: at most 64 KiB (this one is ${file.size} bytes).`);
+  const blob = await tx.staticBlob.findUniqueOrThrow({ where: { sha256: file.sha256 }, select: { bytes: true } });
+  return parseHeadersFile(Buffer.from(blob.bytes));
 }
 
 /** Swaps the current and previous deploys (a second rollback undoes the first). */

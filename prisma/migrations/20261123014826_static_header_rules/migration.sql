@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "static_deploys" ADD COLUMN     "header_rules" JSONB;
