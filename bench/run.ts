@@ -37,7 +37,12 @@ await applyMigrations(database.sql);
 await database.close();
 
 // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
-const server = await startServer({ databaseUrl: url, nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean) });
+// The server gets as many database connections as pgbench has clients: the same footing for both.
+const server = await startServer({
+  databaseUrl: url,
+  env: { LATTICE_DB_POOL_MAX: String(PGBENCH_CLIENTS) },
+  nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean),
+});
 const siteRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-bench-site-"));
 fs.chmodSync(siteRoot, 0o755); // nginx's worker runs as an unprivileged user
 const nginx = await startNginx(siteRoot);
