@@ -123,6 +123,10 @@ describe("operator scopes on the storage API (JSON and tRPC)", () => {
     expect((await trpc(a, "query", "kv.buckets.list", created.body.token)).status).toBe(401);
     expect((await api(a, "GET", "/api/v1/kv/buckets", created.body.token)).status).toBe(401);
     expect((await api(a, "GET", "/api/v1/teams", created.body.token)).status).toBe(401);
+    // With nothing at all, the storage routes say which tokens they take.
+    const bare = await fetch(`${a.url}/api/v1/kv/buckets/cfg/keys/x`);
+    expect(bare.status).toBe(401);
+    expect((await bare.json()).error.message).toBe("Send a storage token (Authorization: Bearer lst_…) or an API token (Bearer lat_…).");
     // …but it does open the KV content routes for CI.
     expect((await api(a, "PUT", "/api/v1/kv/buckets/config/keys/ci", created.body.token, { value: "ok" })).status).toBe(201);
   });
@@ -141,6 +145,7 @@ describe("atomic static deploys", () => {
       const list = Object.entries(files).map(([path, content]) => ({ path, sha256: sha(content), size: Buffer.byteLength(content) }));
       const check = await api(a, "POST", "/api/v1/static/buckets/site/deploys/check", ci, { files: list });
       expect(check.status).toBe(200);
+      expect(check.body).toMatchObject({ total: 3, maxFileBytes: 25 * 1024 * 1024, maxFiles: 20_000 });
       for (const hash of check.body.missing as string[]) {
         const content = Object.values(files).find((c) => sha(c) === hash)!;
         expect((await api(a, "PUT", `/api/v1/static/blobs/${hash}`, ci, undefined, Buffer.from(content))).status).toBe(201);

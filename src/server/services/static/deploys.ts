@@ -4,7 +4,7 @@ import type { Prisma } from "../../db/generated/client.ts";
 import { AppError } from "../../errors.ts";
 import { notifyStorage } from "../hosting/notify.ts";
 import { requireBucket } from "../buckets/buckets.ts";
-import { checkDeployInput, createDeployInput, type DeployFileInput } from "./schemas.ts";
+import { checkDeployInput, createDeployInput, MAX_BLOB_BYTES, MAX_DEPLOY_FILES, type DeployFileInput } from "./schemas.ts";
 import { missingBlobs } from "./blobs.ts";
 import { HEADERS_FILE, MAX_HEADERS_FILE_BYTES, parseHeadersFile, type HeaderRule } from "./header-rules.ts";
 
@@ -19,7 +19,8 @@ export async function checkDeploy(prisma: PrismaClient, bucketName: string, raw:
   const { files } = checkDeployInput.parse(raw);
   await requireBucket(prisma, "static", bucketName);
   const missing = await missingBlobs(prisma, files.map((f) => f.sha256));
-  return { missing, total: files.length };
+  // The limits, so a client can refuse an oversized file before uploading anything.
+  return { missing, total: files.length, maxFileBytes: MAX_BLOB_BYTES, maxFiles: MAX_DEPLOY_FILES };
 }
 
 /** Locks the bucket row so two deploys (or a deploy and a rollback) to one bucket run one after the other. */

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { bucketNameSchema } from "../buckets/schemas.ts";
 
 export const MAX_BLOB_BYTES = 25 * 1024 * 1024;
+export const MAX_DEPLOY_FILES = 20_000;
 /** get() returns the content inline up to this size; larger files are metadata only. */
 export const INLINE_CONTENT_BYTES = 1024 * 1024;
 
@@ -22,12 +23,12 @@ const deployFile = z.object({
   contentType: z.string().trim().min(1).max(200).optional(),
 });
 
-export const checkDeployInput = z.object({ files: z.array(deployFile.omit({ contentType: true })).max(20_000, "at most 20000 files per deploy") });
+export const checkDeployInput = z.object({ files: z.array(deployFile.omit({ contentType: true })).max(MAX_DEPLOY_FILES, "at most 20000 files per deploy") });
 export const createDeployInput = z.object({
   files: z
     .array(deployFile)
     .min(1, "a deploy needs at least one file")
-    .max(20_000, "at most 20000 files per deploy")
+    .max(MAX_DEPLOY_FILES, "at most 20000 files per deploy")
     .refine((files) => new Set(files.map((f) => f.path)).size === files.length, "files: each path may appear once"),
 });
 export type DeployFileInput = z.infer<typeof deployFile>;

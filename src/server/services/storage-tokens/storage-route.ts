@@ -49,6 +49,8 @@ export function storageRoute<S extends z.ZodType | undefined>(
         actor = { grant: await requireStorageGrant(database.prisma, bearer, spec.surface, spec.bucketParam === false ? null : bucket, spec.level) };
       } else {
         const principal = bearer ? await principalFromApiToken(database.prisma, bearer) : ((await spec.session?.()) ?? null);
+        // These routes are where CI lands with a storage token: say so when nothing was sent.
+        if (!principal) throw new AppError("UNAUTHORIZED", "Send a storage token (Authorization: Bearer lst_…) or an API token (Bearer lat_…).");
         actor = { principal: requireScope(principal, surfaceScope(spec.surface, spec.level)) };
       }
       const pathname = new URL(request.url).pathname;
