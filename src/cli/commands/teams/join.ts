@@ -1,4 +1,5 @@
-import { requireOptions, UsageError, type CommandContext, type CommandSpec, type ParsedOptions } from "../../command-spec.ts";
+import { requireOptions, type CommandContext, type CommandSpec, type ParsedOptions } from "../../command-spec.ts";
+import { cloudOption, withIdentityDefaults } from "./shared.ts";
 
 export const joinCommand: CommandSpec = {
   group: "teams",
@@ -17,19 +18,9 @@ export const joinCommand: CommandSpec = {
 };
 
 async function joinTeam(options: ParsedOptions, context: CommandContext): Promise<void> {
-  if (typeof options.email !== "string" || typeof options.name !== "string") {
-    const { readIdentity } = await import("../../../lattice/home/identity.ts");
-    const identity = readIdentity();
-    options = { ...options, email: options.email ?? identity?.email, name: options.name ?? identity?.displayName };
-  }
+  options = await withIdentityDefaults(options);
   requireOptions(options, ["cloud", "token", "email", "name"], context.commandLine);
-  const { normalizeCloudUrl } = await import("../../../lattice/teams/trpc-client.ts");
-  let cloud: string;
-  try {
-    cloud = normalizeCloudUrl(options.cloud as string);
-  } catch (error) {
-    throw new UsageError(`invalid --cloud: ${(error as Error).message}`);
-  }
+  const cloud = await cloudOption(options.cloud);
 
   const { TeamsClient, JoinSaveError } = await import("../../../lattice/teams/client.ts");
   try {

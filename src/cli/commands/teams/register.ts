@@ -1,4 +1,5 @@
-import { requireOptions, UsageError, type CommandContext, type CommandSpec, type ParsedOptions } from "../../command-spec.ts";
+import { requireOptions, type CommandContext, type CommandSpec, type ParsedOptions } from "../../command-spec.ts";
+import { cloudOption, withIdentityDefaults } from "./shared.ts";
 
 export const registerCommand: CommandSpec = {
   group: "teams",
@@ -20,20 +21,10 @@ export const registerCommand: CommandSpec = {
 
 async function registerTeam(options: ParsedOptions, context: CommandContext): Promise<void> {
   const { commandLine } = context;
-  if (typeof options.email !== "string" || typeof options.name !== "string") {
-    const { readIdentity } = await import("../../../lattice/home/identity.ts");
-    const identity = readIdentity();
-    options = { ...options, email: options.email ?? identity?.email, name: options.name ?? identity?.displayName };
-  }
+  options = await withIdentityDefaults(options);
   requireOptions(options, ["cloud", "email", "name", "teamName"], commandLine);
 
-  const { normalizeCloudUrl } = await import("../../../lattice/teams/trpc-client.ts");
-  let cloud: string;
-  try {
-    cloud = normalizeCloudUrl(options.cloud as string);
-  } catch (error) {
-    throw new UsageError(`invalid --cloud: ${(error as Error).message}`);
-  }
+  const cloud = await cloudOption(options.cloud);
 
   const { TeamsClient, LocalSaveError } = await import("../../../lattice/teams/client.ts");
   try {
