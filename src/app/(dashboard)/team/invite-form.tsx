@@ -4,9 +4,9 @@ import { useRef, useState, useTransition, type FormEvent } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { CopyButton } from "../../_components/copy-button";
-import { FormError, FormField, SelectField, primaryButton, secondaryButton } from "../../_components/form-field";
+import { FormError, FormField, SelectField, primaryButton } from "../../_components/form-field";
 import { formatDateTime } from "../../_components/format-date";
+import { SecretPanel } from "../../_components/secret-panel";
 
 const ROLES = [
   { value: "member", label: "Member" },
@@ -76,33 +76,13 @@ export function InviteForm() {
 
 function InvitationToken({ invitation, onDismiss }: { invitation: CreatedInvitation; onDismiss: () => void }) {
   return (
-    <div data-testid="invitation-token-panel" className="rounded-lg border border-amber-300 bg-amber-50 p-4">
-      <div className="flex items-start justify-between gap-4">
-        <div>
-          <p className="text-sm font-semibold text-amber-900">
-            Invitation for {invitation.inviteeEmail} ({invitation.role})
-          </p>
-          <p className="mt-0.5 text-xs text-amber-800">
-            Share this token with the invitee (one-time use). It is shown only now; it expires {formatDateTime(invitation.expiresAt)}.
-          </p>
-        </div>
-        <button type="button" onClick={onDismiss} className={secondaryButton}>
-          Done
-        </button>
-      </div>
-      <div className="mt-3 flex items-center gap-2">
-        <code data-testid="invitation-token" className="min-w-0 flex-1 truncate rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-xs text-zinc-900 select-all">
-          {invitation.token}
-        </code>
-        <CopyButton text={invitation.token} />
-      </div>
-      <p className="mt-3 text-xs text-amber-800">They join from their machine with:</p>
-      <div className="mt-1 flex items-center gap-2">
-        <code data-testid="join-command" className="min-w-0 flex-1 rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-xs break-all text-zinc-900 select-all">
-          {invitation.joinCommand}
-        </code>
-        <CopyButton text={invitation.joinCommand} label="Copy command" />
-      </div>
-    </div>
+    <SecretPanel
+      testId="invitation-token"
+      title={`Invitation for ${invitation.inviteeEmail} (${invitation.role})`}
+      description={`Share this token with the invitee (one-time use). It is shown only now; it expires ${formatDateTime(invitation.expiresAt)}.`}
+      secret={invitation.token}
+      example={{ caption: "They join from their machine with:", text: invitation.joinCommand }}
+      onDismiss={onDismiss}
+    />
   );
 }
