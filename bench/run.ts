@@ -11,9 +11,19 @@ import { startTestPostgres, databaseUrl, withAdmin } from "../test/support/postg
 import { startServer } from "../test/support/server.ts";
 import { hostRequest, pgbench, pgbenchInit, row, sha256, startBareNode, startNginx, wrk, type Figure } from "./lib.ts";
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const PGBENCH_CLIENTS = Number(process.env.BENCH_PGBENCH_CLIENTS ?? 16);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+
+/** Runs `measure` ROUNDS times; for each position, the round with the median req/s. */
+function rounds(measure: () => Figure[]): Figure[] {
+  const runs = Array.from({ length: ROUNDS }, measure);
+  return runs[0]!.map((_, i) => {
+    const sorted = runs.map((r) => r[i]!).sort((a, b) => a.rps - b.rps);
+    return sorted[Math.floor(sorted.length / 2)]!;
+  });
+}
 
 async function api(base: string, token: string, method: string, route: string, body?: unknown, raw?: Buffer) {
   const res = await fetch(`${base}${route}`, {
@@ -81,19 +91,21 @@ try {
   const check = await hostRequest(server.port, { host: "site.bench.test", path: "/" });
   if (check.status !== 200 || check.body.compare(html) !== 0) throw new Error(`the bound host does not serve the page (${check.status})`);
 
-  console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s; pgbench -c${PGBENCH_CLIENTS} -j1 -T${SECONDS}; ${os.cpus().length} cores shared by load generator and servers\n`);
+  console.log(`\nwrk -t1 -c${CONNECTIONS} -d${SECONDS}s; pgbench -c${PGBENCH_CLIENTS} -j1 -T${SECONDS}; median of ${ROUNDS} interleaved rounds; ${os.cpus().length} cores shared by load generator and servers\n`);
 
+  // This VM's throughput drifts by ±30 % from minute to minute, so each pair is measured in
+  // ROUNDS interleaved rounds (ours, anchor, ours, anchor, …) and the medians are compared.
+  const staticUrl = { url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS };
+  const nginxUrl = { url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS };
+  const bare = await startBareNode(html, { "content-type": "text/html; charset=utf-8", etag: `"${hash}"`, "cache-control": "public, max-age=0, must-revalidate", "content-length": String(html.length) });
+  const bareUrl = { url: `http://127.0.0.1:${bare.port}/`, connections: CONNECTIONS };
   // Warm-ups fill caches (ours and nginx's) and JIT before measuring.
-  wrk({ url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS, seconds: 2 });
-  const ourStatic: Figure = wrk({ url: `${base}/`, headers: { host: "site.bench.test" }, connections: CONNECTIONS, seconds: SECONDS });
-  wrk({ url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS, seconds: 2 });
-  const nginxStatic = wrk({ url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS, seconds: SECONDS });
+  for (const target of [staticUrl, nginxUrl, bareUrl]) wrk({ ...target, seconds: 2 });
+  const staticRounds = rounds(() => [wrk({ ...staticUrl, seconds: SECONDS }), wrk({ ...nginxUrl, seconds: SECONDS }), wrk({ ...bareUrl, seconds: SECONDS })]);
+  await bare.stop();
+  const [ourStatic, nginxStatic, bareStatic] = staticRounds;
   results.push(row("static GET (lattice)", ourStatic, "static GET (nginx)", nginxStatic, 1.0));
   // Context, not a target: what a bare Node `http` server does with the same response here.
-  const bare = await startBareNode(html, { "content-type": "text/html; charset=utf-8", etag: `"${hash}"`, "cache-control": "public, max-age=0, must-revalidate", "content-length": String(html.length) });
-  wrk({ url: `http://127.0.0.1:${bare.port}/`, connections: CONNECTIONS, seconds: 2 });
-  const bareStatic = wrk({ url: `http://127.0.0.1:${bare.port}/`, connections: CONNECTIONS, seconds: SECONDS });
-  await bare.stop();
   results.push(`  context: a bare Node http server ${bareStatic.rps.toFixed(0)} req/s (p99 ${bareStatic.p99ms.toFixed(2)} ms) = ${(bareStatic.rps / nginxStatic.rps).toFixed(2)}× nginx; lattice = ${(ourStatic.rps / bareStatic.rps).toFixed(2)}× bare Node`);
 
   // pgbench's own tables, in the same database server.
@@ -107,15 +119,13 @@ try {
   const kvHeaders = { host: "kv.bench.test", authorization: `Bearer ${storage.token}` };
   const probe = await hostRequest(server.port, { host: "kv.bench.test", path: "/k1", headers: { authorization: `Bearer ${storage.token}` } });
   if (probe.status !== 200) throw new Error(`KV GET → ${probe.status} ${probe.body}`);
-  const getScript = path.join(import.meta.dirname, "kv-get.lua");
-  wrk({ url: `${base}/`, headers: kvHeaders, script: getScript, connections: CONNECTIONS, seconds: 2 });
-  const ourGet = wrk({ url: `${base}/`, headers: kvHeaders, script: getScript, connections: CONNECTIONS, seconds: SECONDS });
-  const pgSelect = pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS);
+  const getTarget = { url: `${base}/`, headers: kvHeaders, script: path.join(import.meta.dirname, "kv-get.lua"), connections: CONNECTIONS };
+  wrk({ ...getTarget, seconds: 2 });
+  const [ourGet, pgSelect] = rounds(() => [wrk({ ...getTarget, seconds: SECONDS }), pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS)]);
   results.push(row("KV GET (lattice)", ourGet, "pgbench -S", pgSelect, 1.2));
 
-  const putScript = path.join(import.meta.dirname, "kv-put.lua");
-  const ourPut = wrk({ url: `${base}/`, headers: { ...kvHeaders, "content-type": "application/json" }, script: putScript, connections: CONNECTIONS, seconds: SECONDS });
-  const pgUpdate = pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS);
+  const putTarget = { url: `${base}/`, headers: { ...kvHeaders, "content-type": "application/json" }, script: path.join(import.meta.dirname, "kv-put.lua"), connections: CONNECTIONS };
+  const [ourPut, pgUpdate] = rounds(() => [wrk({ ...putTarget, seconds: SECONDS }), pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS)]);
   results.push(row("KV PUT (lattice)", ourPut, "pgbench -N", pgUpdate, 0.5));
 
   console.log(results.join("\n\n"));

@@ -55,7 +55,9 @@ async function main(): Promise<void> {
     });
     if (hot) {
       res.writeHead(hot.status, hot.headers);
-      res.end(hot.body ?? undefined);
+      if (hot.body === null) res.end();
+      else if (hot.latin1) res.end(hot.body, "latin1");
+      else res.end(hot.body);
       return;
     }
     serveBound(hosting, req, res).then(

@@ -27,6 +27,8 @@ export interface HostingResponse {
   status: number;
   headers: Record<string, string>;
   body: Buffer | string | null;
+  /** Set when `body` is a string of bytes (latin1), not text to encode as UTF-8. */
+  latin1?: boolean;
 }
 
 const TEXT = "text/plain; charset=utf-8";
@@ -101,7 +103,8 @@ export class HostingService {
       if (etagMatches(request.header("if-none-match"), file.etag)) {
         return { status: 304, headers: { etag: file.etag, "cache-control": file.headers["cache-control"]! }, body: null };
       }
-      return { status: 200, headers: file.headers, body: method === "HEAD" ? null : file.body };
+      if (method === "HEAD") return { status: 200, headers: file.headers, body: null };
+      return file.latin1 !== null ? { status: 200, headers: file.headers, body: file.latin1, latin1: true } : { status: 200, headers: file.headers, body: file.body };
     }
     if (path === "" || request.query !== "") return undefined;
     const secret = bearerFrom(request.header("authorization"));
@@ -112,11 +115,16 @@ export class HostingService {
     const entry = this.cache.peekKv(binding.bucketId, path);
     if (!entry || (entry.expiresAt && entry.expiresAt <= new Date())) return undefined;
     touchStorageToken(this.database.prisma, grant.id);
-    return {
-      status: 200,
-      headers: { "content-type": "application/json", "cache-control": "no-store", etag: kvEtag(entry.version) },
-      body: method === "HEAD" ? null : JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt }),
-    };
+    let ready = kvResponses.get(entry);
+    if (!ready) {
+      // An entry object is replaced on every write (NOTIFY), so its encoded answer can be kept with it.
+      ready = {
+        headers: { "content-type": "application/json", "cache-control": "no-store", etag: kvEtag(entry.version) },
+        body: JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt }),
+      };
+      kvResponses.set(entry, ready);
+    }
+    return { status: 200, headers: ready.headers, body: method === "HEAD" ? null : ready.body };
   }
 
   async serve(request: HostingRequest): Promise<HostingResponse | null> {
@@ -218,6 +226,8 @@ export class HostingService {
     return json(written.created ? 201 : 200, { key, value: written.value, updatedAt: written.updatedAt }, { etag: kvEtag(written.version) });
   }
 }
+
+const kvResponses = new WeakMap<object, { headers: Record<string, string>; body: string }>();
 
 function etagMatches(header: string | null | undefined, etag: string): boolean {
   if (!header) return false;
