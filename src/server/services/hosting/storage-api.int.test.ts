@@ -117,6 +117,12 @@ describe("operator scopes on the storage API (JSON and tRPC)", () => {
     expect(res.status).toBe(status);
   });
 
+  it("refuses a storage token for a bucket that does not exist (a typo would open nothing)", async () => {
+    const res = await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "read", buckets: ["nope-such-bucket"] });
+    expect(res.status).toBe(422);
+    expect(res.body.error.message).toBe('buckets: no kv bucket named "nope-such-bucket".');
+  });
+
   it("never lets a storage token into tRPC or the operator API", async () => {
     const created = await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "admin", buckets: ["*"] });
     expect(created.body.token).toMatch(/^lst_/);
@@ -138,6 +144,7 @@ describe("atomic static deploys", () => {
     const ci = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "static", access: "write", buckets: ["site"] })).body.token as string;
     const kvToken = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "admin", buckets: ["*"] })).body.token as string;
     const readToken = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "static", access: "read", buckets: ["site"] })).body.token as string;
+    expect((await api(a, "POST", "/api/v1/static/buckets", owner, { name: "elsewhere" })).status).toBe(201);
     const otherToken = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "static", access: "write", buckets: ["elsewhere"] })).body.token as string;
 
     const version = async (v: number) => {

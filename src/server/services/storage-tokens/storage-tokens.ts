@@ -22,6 +22,14 @@ export interface StorageGrant {
 export async function createStorageToken(db: DbClient, principal: Principal, raw: CreateStorageTokenInput) {
   const input = createStorageTokenInput.parse(raw);
   requireSurfaceScope(principal, input.surface, "admin");
+  if (!input.buckets.includes("*")) {
+    // A typo would otherwise mint a token that silently opens nothing.
+    const found = await db.bucket.findMany({ where: { surface: input.surface, name: { in: input.buckets } }, select: { name: true } });
+    const unknown = input.buckets.filter((name) => !found.some((b) => b.name === name));
+    if (unknown.length) {
+      throw new AppError("UNPROCESSABLE_CONTENT", `buckets: no ${input.surface} bucket named ${unknown.map((n) => `"${n}"`).join(", ")}.`);
+    }
+  }
   const token = mintToken("storage");
   const row = await db.storageToken.create({
     data: {
