@@ -4,7 +4,8 @@ import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
-import { dangerButton, secondaryButton } from "../../_components/form-field";
+import { ConfirmActions } from "../../_components/confirm-actions";
+import { secondaryButton } from "../../_components/form-field";
 
 // Manager-only controls in the team page's tables. The server checks the same rules again.
 
@@ -34,22 +35,16 @@ export function RemoveMemberButton({ email, name }: { email: string; name: strin
       {confirming ? (
         <div className="flex flex-col items-end gap-1.5">
           <span className="text-xs whitespace-nowrap text-zinc-600">Remove {name}?</span>
-          <div className="flex gap-2">
-            <button type="button" className={dangerButton} disabled={busy} onClick={() => kick.mutate({ email })}>
-              {busy ? "Removing…" : "Yes, remove"}
-            </button>
-            <button
-              type="button"
-              className={secondaryButton}
-              disabled={busy}
-              onClick={() => {
-                kick.reset();
-                setConfirming(false);
-              }}
-            >
-              Cancel
-            </button>
-          </div>
+          <ConfirmActions
+            busy={busy}
+            confirmLabel="Yes, remove"
+            busyLabel="Removing…"
+            onConfirm={() => kick.mutate({ email })}
+            onCancel={() => {
+              kick.reset();
+              setConfirming(false);
+            }}
+          />
         </div>
       ) : (
         <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Remove ${email}`}>

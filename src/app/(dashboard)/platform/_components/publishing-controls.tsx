@@ -4,7 +4,8 @@ import { useState, type FormEvent } from "react";
 import { usePathname, useRouter } from "next/navigation";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPCClient } from "@/trpc/react";
-import { dangerButton, secondaryButton } from "../../../_components/form-field";
+import { ConfirmActions } from "../../../_components/confirm-actions";
+import { secondaryButton } from "../../../_components/form-field";
 import { formatDateTime } from "../../../_components/format-date";
 import { SecretPanel } from "../../../_components/secret-panel";
 import { InlineError, errorCode, errorMessage, hostUrl, smallInput, smallPrimaryButton, useRefresh } from "./ui";
@@ -47,22 +48,16 @@ export function DeleteBucketButton({ surface, name, selected }: { surface: Surfa
       ) : (
         <span className="text-xs whitespace-nowrap text-zinc-600">Delete {name} and everything in it?</span>
       )}
-      <div className="flex gap-2">
-        <button type="button" className={dangerButton} disabled={busy} onClick={() => remove.mutate({ name, force: bound || undefined })}>
-          {busy ? "Deleting…" : bound ? "Delete anyway" : "Yes, delete"}
-        </button>
-        <button
-          type="button"
-          className={secondaryButton}
-          disabled={busy}
-          onClick={() => {
-            remove.reset();
-            setConfirming(false);
-          }}
-        >
-          Cancel
-        </button>
-      </div>
+      <ConfirmActions
+        busy={busy}
+        confirmLabel={bound ? "Delete anyway" : "Yes, delete"}
+        busyLabel="Deleting…"
+        onConfirm={() => remove.mutate({ name, force: bound || undefined })}
+        onCancel={() => {
+          remove.reset();
+          setConfirming(false);
+        }}
+      />
       {!bound ? <InlineError message={errorMessage(remove.error)} className="max-w-72 text-right" /> : null}
     </div>
   );
