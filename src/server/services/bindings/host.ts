@@ -5,8 +5,19 @@ import { AppError } from "../../errors.ts";
  * A Host header as the binding table stores it: lower-cased, port stripped, trailing dot removed,
  * IPv6 without brackets. Cheap on purpose: it runs on every request.
  */
+const normalized = new Map<string, string>();
+
 export function normalizeHostHeader(host: string | null | undefined): string {
   if (!host) return "";
+  const known = normalized.get(host);
+  if (known !== undefined) return known;
+  const value = normalizeHost(host);
+  if (normalized.size >= 1000) normalized.clear(); // Host is client-chosen: keep the memo small
+  normalized.set(host, value);
+  return value;
+}
+
+function normalizeHost(host: string): string {
   let h = host.trim().toLowerCase();
   if (h.startsWith("[")) {
     const end = h.indexOf("]");

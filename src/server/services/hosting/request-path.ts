@@ -7,6 +7,8 @@ import { AppError } from "../../errors.ts";
  */
 export function decodeRequestPath(raw: string): string {
   if (!raw.startsWith("/")) throw badPath();
+  // The common case (no escapes, no dot segments, no backslash or NUL) needs no work.
+  if (PLAIN_PATH.test(raw)) return raw.slice(1);
   if (raw.includes("\\") || raw.includes("\0")) throw badPath();
   const segments = raw.slice(1).split("/");
   const decoded: string[] = [];
@@ -25,6 +27,10 @@ export function decodeRequestPath(raw: string): string {
   }
   return decoded.join("/");
 }
+
+// Segments that start with neither "." nor "/", no escapes, backslashes or NUL; unambiguous (no
+// backtracking blow-up on long input).
+const PLAIN_PATH = /^(?:\/[^%\\\0/.][^%\\\0/]*)*\/?$/;
 
 function badPath(): AppError {
   return new AppError("BAD_REQUEST", "Bad request path.");
