@@ -219,6 +219,7 @@ export class HostingService {
     const ifNoneMatch = request.header("if-none-match")?.trim();
     if (ifNoneMatch && ifNoneMatch !== "*") throw new AppError("BAD_REQUEST", "On PUT, If-None-Match may only be *.");
     const written = await putKvEntry(this.database.prisma, binding.bucketId, key, body.data.value, {
+      sql: this.database.sql,
       expiresIn: body.data.expiresIn,
       ifMatch: request.header("if-match") ?? undefined,
       ifNoneMatch: ifNoneMatch === "*" ? "*" : undefined,

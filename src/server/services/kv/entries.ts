@@ -1,4 +1,4 @@
-import type { DbClient, PrismaClient } from "../../db.ts";
+import type { DbClient, PrismaClient, SqlRunner } from "../../db.ts";
 import { AppError } from "../../errors.ts";
 import { notifyStorage, STORAGE_CHANNEL, type StorageChange } from "../hosting/notify.ts";
 import { MAX_KV_VALUE_BYTES } from "./schemas.ts";
@@ -41,6 +41,8 @@ export interface PutKvOptions {
   ifMatch?: string;
   /** `*`: create only; refused if a live entry exists. */
   ifNoneMatch?: "*";
+  /** Plain SQL access: the bound-host hot path skips Prisma's raw-query layer with it. */
+  sql?: SqlRunner;
 }
 
 /**
@@ -55,9 +57,11 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
   // One statement, one round trip: the write and its NOTIFY (delivered at commit, only if a row
   // was written) — the PUT path's cost is this statement.
   const notify = JSON.stringify({ t: "kv", b: bucketId, k: key } satisfies StorageChange);
+  const query = (text: string, ...params: unknown[]) =>
+    options.sql ? options.sql.query<Row>(text, params) : prisma.$queryRawUnsafe<Row[]>(text, ...params);
   let rows: Row[];
   if (options.ifMatch !== undefined) {
-    rows = await prisma.$queryRawUnsafe<Row[]>(
+    rows = await query(
       `WITH w AS (
          UPDATE kv_entries SET value = $3::jsonb, version = version + 1, updated_at = now(), expires_at = $4::timestamptz
          WHERE bucket_id = $1::uuid AND key = $2 AND version = $5::int AND (expires_at IS NULL OR expires_at > now())
@@ -67,7 +71,7 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
     );
   } else {
     const onlyIfAbsent = options.ifNoneMatch === "*" ? "WHERE kv_entries.expires_at IS NOT NULL AND kv_entries.expires_at <= now()" : "";
-    rows = await prisma.$queryRawUnsafe<Row[]>(
+    rows = await query(
       `WITH previous AS (SELECT (expires_at IS NULL OR expires_at > now()) AS live FROM kv_entries WHERE bucket_id = $1::uuid AND key = $2),
        w AS (
          INSERT INTO kv_entries (bucket_id, key, value, version, updated_at, expires_at)
