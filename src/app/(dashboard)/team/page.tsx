@@ -1,3 +1,4 @@
+import { DataTable } from "../../_components/data-table";
 import type { Metadata } from "next";
 import { TRPCError } from "@trpc/server";
 import { serverCaller } from "@/trpc/server";
@@ -11,7 +12,6 @@ import { RemoveMemberButton, RevokeInvitationButton, RoleSelect } from "./member
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Team · Lattice" };
 
-const th = "px-6 py-2.5 font-medium";
 const td = "px-6 py-3";
 
 export default async function TeamPage() {
@@ -67,18 +67,7 @@ export default async function TeamPage() {
 
       <Card className="mb-6">
         <SectionHeading title="Members" />
-        <div className="overflow-x-auto">
-          <table className="w-full text-left text-sm" aria-label="Members">
-            <thead className="bg-zinc-50 text-xs text-zinc-500">
-              <tr>
-                <th scope="col" className={th}>Name</th>
-                <th scope="col" className={th}>Email</th>
-                <th scope="col" className={th}>Role</th>
-                <th scope="col" className={th}>Joined</th>
-                <th scope="col" className={th}>Last seen</th>
-                {canManage ? <th scope="col" className={th}><span className="sr-only">Actions</span></th> : null}
-              </tr>
-            </thead>
+        <DataTable label="Members" columns={["Name", "Email", "Role", "Joined", "Last seen", ...(canManage ? [{ label: "Actions", hidden: true } as const] : [])]}>
             <tbody className="divide-y divide-zinc-100">
               {members.map((member) => {
                 const isMe = member.userId === principal.userId;
@@ -107,8 +96,7 @@ export default async function TeamPage() {
                 );
               })}
             </tbody>
-          </table>
-        </div>
+        </DataTable>
       </Card>
 
       {canManage ? (
@@ -123,18 +111,7 @@ export default async function TeamPage() {
             {invitations.length === 0 ? (
               <p className="px-6 py-8 text-center text-sm text-zinc-500" data-testid="no-invitations">No pending invitations.</p>
             ) : (
-              <div className="overflow-x-auto">
-                <table className="w-full text-left text-sm" aria-label="Pending invitations">
-                  <thead className="bg-zinc-50 text-xs text-zinc-500">
-                    <tr>
-                      <th scope="col" className={th}>Invitee</th>
-                      <th scope="col" className={th}>Role</th>
-                      <th scope="col" className={th}>Token</th>
-                      <th scope="col" className={th}>Invited by</th>
-                      <th scope="col" className={th}>Expires</th>
-                      <th scope="col" className={th}><span className="sr-only">Actions</span></th>
-                    </tr>
-                  </thead>
+              <DataTable label="Pending invitations" columns={["Invitee", "Role", "Token", "Invited by", "Expires", { label: "Actions", hidden: true }]}>
                   <tbody className="divide-y divide-zinc-100">
                     {invitations.map((invitation) => (
                       <tr key={invitation.id}>
@@ -149,8 +126,7 @@ export default async function TeamPage() {
                       </tr>
                     ))}
                   </tbody>
-                </table>
-              </div>
+              </DataTable>
             )}
           </Card>
         </>

@@ -1,3 +1,4 @@
+import { DataTable } from "../../../_components/data-table";
 import { TRPCError } from "@trpc/server";
 import { serverCaller } from "@/trpc/server";
 import { hasScope } from "@/server/auth/scopes";
@@ -158,17 +159,7 @@ function BucketsTable({ surface, buckets, selected, canAdmin }: { surface: Surfa
 function BindingsTable({ bindings }: { bindings: BindingRow[] }) {
   if (!bindings.length) return <Empty testId="no-bindings">No host bindings.</Empty>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" aria-label="Host bindings">
-        <thead className="bg-zinc-50 text-xs text-zinc-500">
-          <tr>
-            <th scope="col" className={th}>Host</th>
-            <th scope="col" className={th}>Bucket</th>
-            <th scope="col" className={th}>Enabled</th>
-            <th scope="col" className={th}>Created</th>
-            <th scope="col" className={th}><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
+    <DataTable label="Host bindings" columns={["Host", "Bucket", "Enabled", "Created", { label: "Actions", hidden: true }]}>
         <tbody className="divide-y divide-zinc-100">
           {bindings.map((binding) => (
             <tr key={binding.id}>
@@ -180,8 +171,7 @@ function BindingsTable({ bindings }: { bindings: BindingRow[] }) {
             </tr>
           ))}
         </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }
 
@@ -190,20 +180,7 @@ const STATUS_TONE = { active: "emerald", expired: "amber", revoked: "red" } as c
 function TokensTable({ tokens }: { tokens: StorageTokenRow[] }) {
   if (!tokens.length) return <Empty testId="no-storage-tokens">No access tokens.</Empty>;
   return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" aria-label="Access tokens">
-        <thead className="bg-zinc-50 text-xs text-zinc-500">
-          <tr>
-            <th scope="col" className={th}>Token</th>
-            <th scope="col" className={th}>Access</th>
-            <th scope="col" className={th}>Buckets</th>
-            <th scope="col" className={th}>Created</th>
-            <th scope="col" className={th}>Last used</th>
-            <th scope="col" className={th}>Expires</th>
-            <th scope="col" className={th}>Status</th>
-            <th scope="col" className={th}><span className="sr-only">Actions</span></th>
-          </tr>
-        </thead>
+    <DataTable label="Access tokens" columns={["Token", "Access", "Buckets", "Created", "Last used", "Expires", "Status", { label: "Actions", hidden: true }]}>
         <tbody className="divide-y divide-zinc-100">
           {tokens.map((token) => (
             <tr key={token.id} className={token.status === "active" ? undefined : "text-zinc-400"}>
@@ -221,7 +198,6 @@ function TokensTable({ tokens }: { tokens: StorageTokenRow[] }) {
             </tr>
           ))}
         </tbody>
-      </table>
-    </div>
+    </DataTable>
   );
 }
