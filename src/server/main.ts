@@ -9,6 +9,7 @@ import { db, closeDb } from "./db.ts";
 import { applyMigrations, defaultMigrationsDir } from "./db/migrate.ts";
 import { AppError } from "./errors.ts";
 import { hostingService, type HostingService } from "./services/hosting/index.ts";
+import { HttpFront } from "./http/front.ts";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 const root = process.env.LATTICE_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -73,6 +74,9 @@ async function main(): Promise<void> {
     );
   });
   server.keepAliveTimeout = 65_000;
+  // Plain bound-host GET/HEAD requests are parsed and answered before Node's HTTP stack; the
+  // handler above still serves every connection the front hands on (see src/server/http/front.ts).
+  const front = new HttpFront(server, hosting, server.keepAliveTimeout);
 
   server.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EADDRINUSE") console.error(`lattice: port ${env.PORT} is already in use; set PORT to use another one.`);
@@ -92,7 +96,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     console.log(`[lattice] ${signal}: finishing in-flight requests, then stopping`);
-    const force = setTimeout(() => server.closeAllConnections(), 10_000);
+    const force = setTimeout(() => {
+      server.closeAllConnections();
+      front.closeAllConnections();
+    }, 10_000);
     force.unref();
     server.close(async () => {
       await app.close?.().catch(() => {});
@@ -102,6 +109,7 @@ async function main(): Promise<void> {
       process.exit(0);
     });
     server.closeIdleConnections();
+    front.closeIdleConnections();
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));

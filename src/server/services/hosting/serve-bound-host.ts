@@ -33,12 +33,15 @@ export interface HostingResponse {
 
 const TEXT = "text/plain; charset=utf-8";
 
+// Every answer with a body says its length, so neither entry falls back to chunked framing.
 function text(status: number, message: string, extra: Record<string, string> = {}): HostingResponse {
-  return { status, headers: { "content-type": TEXT, "cache-control": "no-store", ...extra }, body: message + "\n" };
+  const body = message + "\n";
+  return { status, headers: { "content-type": TEXT, "cache-control": "no-store", "content-length": String(Buffer.byteLength(body)), ...extra }, body };
 }
 
 function json(status: number, value: unknown, extra: Record<string, string> = {}): HostingResponse {
-  return { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...extra }, body: JSON.stringify(value) };
+  const body = JSON.stringify(value);
+  return { status, headers: { "content-type": "application/json", "cache-control": "no-store", "content-length": String(Buffer.byteLength(body)), ...extra }, body };
 }
 
 function jsonError(error: AppError, extra: Record<string, string> = {}): HostingResponse {
@@ -118,10 +121,8 @@ export class HostingService {
     let ready = kvResponses.get(entry);
     if (!ready) {
       // An entry object is replaced on every write (NOTIFY), so its encoded answer can be kept with it.
-      ready = {
-        headers: { "content-type": "application/json", "cache-control": "no-store", etag: kvEtag(entry.version) },
-        body: JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt }),
-      };
+      const body = JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt });
+      ready = { headers: kvReadHeaders(entry.version, body), body };
       kvResponses.set(entry, ready);
     }
     return { status: 200, headers: ready.headers, body: method === "HEAD" ? null : ready.body };
@@ -197,9 +198,8 @@ export class HostingService {
     if (level === "read") {
       const entry = await this.cache.kvEntry(binding.bucketId, key);
       if (!entry) throw new AppError("NOT_FOUND", `No key "${key}".`);
-      const etag = kvEtag(entry.version);
       const body = JSON.stringify({ key, value: entry.value, updatedAt: entry.updatedAt });
-      return { status: 200, headers: { "content-type": "application/json", "cache-control": "no-store", etag }, body: method === "HEAD" ? null : body };
+      return { status: 200, headers: kvReadHeaders(entry.version, body), body: method === "HEAD" ? null : body };
     }
     if (method === "DELETE") {
       await deleteKvEntry(this.database.prisma, binding.bucketId, binding.bucket, key);
@@ -226,6 +226,10 @@ export class HostingService {
     });
     return json(written.created ? 201 : 200, { key, value: written.value, updatedAt: written.updatedAt }, { etag: kvEtag(written.version) });
   }
+}
+
+function kvReadHeaders(version: number, body: string): Record<string, string> {
+  return { "content-type": "application/json", "cache-control": "no-store", etag: kvEtag(version), "content-length": String(Buffer.byteLength(body)) };
 }
 
 const kvResponses = new WeakMap<object, { headers: Record<string, string>; body: string }>();

@@ -1,0 +1,280 @@
+import crypto from "node:crypto";
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "../../../test/support/database.ts";
+import { startServer, type RunningServer } from "../../../test/support/server.ts";
+import { registerTeam } from "../services/teams/register-team.ts";
+import { createBucket } from "../services/buckets/buckets.ts";
+import { createBinding } from "../services/bindings/bindings.ts";
+import { createStorageToken } from "../services/storage-tokens/storage-tokens.ts";
+import { putBlob } from "../services/static/blobs.ts";
+import { createDeploy } from "../services/static/deploys.ts";
+import { putKvEntry } from "../services/kv/entries.ts";
+import type { Principal } from "../auth/principal.ts";
+
+// The `npm start` front (src/server/http/front.ts) answers plain bound-host GET/HEAD requests
+// itself and hands every other connection to Node's HTTP stack. These tests speak raw HTTP/1.1
+// over one socket, so pipelining, split packets and odd heads are exactly what the server sees.
+
+interface Response {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Parses as many whole responses as `data` holds; `heads[i]` marks answers to HEAD (no body). */
+function parseResponses(data: Buffer, heads: boolean[]): Response[] {
+  const out: Response[] = [];
+  let offset = 0;
+  while (offset < data.length) {
+    const end = data.indexOf("\r\n\r\n", offset);
+    if (end === -1) break;
+    const [statusLine, ...lines] = data.toString("latin1", offset, end).split("\r\n");
+    const status = Number(statusLine!.split(" ")[1]);
+    const headers: Record<string, string> = {};
+    for (const line of lines) {
+      const colon = line.indexOf(":");
+      const name = line.slice(0, colon).toLowerCase();
+      headers[name] = headers[name] === undefined ? line.slice(colon + 1).trim() : `${headers[name]}, ${line.slice(colon + 1).trim()}`;
+    }
+    let at = end + 4;
+    let body: Buffer = Buffer.alloc(0);
+    if (heads[out.length] || status === 204 || status === 304) {
+      // no body
+    } else if (headers["transfer-encoding"] === "chunked") {
+      const parts: Buffer[] = [];
+      for (;;) {
+        const lineEnd = data.indexOf("\r\n", at);
+        if (lineEnd === -1) return out;
+        const size = parseInt(data.toString("latin1", at, lineEnd), 16);
+        if (data.length < lineEnd + 2 + size + 2) return out;
+        parts.push(data.subarray(lineEnd + 2, lineEnd + 2 + size));
+        at = lineEnd + 2 + size + 2;
+        if (size === 0) break;
+      }
+      body = Buffer.concat(parts);
+    } else {
+      const length = Number(headers["content-length"] ?? 0);
+      if (data.length < at + length) break;
+      body = data.subarray(at, at + length);
+      at += length;
+    }
+    out.push({ status, headers, body: body.toString("utf8") });
+    offset = at;
+  }
+  return out;
+}
+
+/**
+ * Writes `packets` to one connection, one at a time (each after the server has had a turn), and
+ * collects `count` responses, or as many as came before the server closed the connection.
+ */
+async function exchange(port: number, packets: (string | Buffer)[], count: number, heads: boolean[] = []): Promise<Response[]> {
+  const socket = net.connect(port, "127.0.0.1");
+  await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+  let received: Buffer = Buffer.alloc(0);
+  let closed = false;
+  const settled = new Promise<void>((resolve) => {
+    socket.on("data", (chunk) => {
+      received = Buffer.concat([received, chunk]);
+      if (parseResponses(received, heads).length >= count) resolve();
+    });
+    socket.on("close", () => {
+      closed = true;
+      resolve();
+    });
+    socket.on("error", () => {});
+  });
+  for (const packet of packets) {
+    if (closed) break;
+    socket.write(packet);
+    await new Promise((r) => setTimeout(r, 30));
+  }
+  await settled;
+  socket.destroy();
+  return parseResponses(received, heads);
+}
+
+const request = (method: string, host: string, path: string, headers: Record<string, string> = {}) =>
+  `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+const get = (host: string, path: string, headers?: Record<string, string>) => request("GET", host, path, headers);
+const sha = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
+
+let t: TestDatabase;
+let server: RunningServer;
+let principal: Principal;
+let kvToken: string;
+let otherToken: string;
+
+async function deploy(bucket: string, files: Record<string, string>) {
+  for (const content of Object.values(files)) await putBlob(t.database.prisma, sha(content), Buffer.from(content));
+  await createDeploy(t.database.prisma, bucket, {
+    files: Object.entries(files).map(([p, content]) => ({ path: p, sha256: sha(content), size: Buffer.byteLength(content) })),
+  });
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  const p = t.database.prisma;
+  const team = await registerTeam(p, { email: "alice@example.com", name: "Alice", teamName: "Atlas" });
+  principal = { userId: team.user.id, email: "alice@example.com", displayName: "Alice", scopes: ["*"], via: "token" };
+  await createBucket(p, "static", { name: "site" });
+  await createBucket(p, "kv", { name: "config" });
+  await createBucket(p, "kv", { name: "other" });
+  await deploy("site", {
+    "index.html": "<h1>home</h1>",
+    "docs/index.html": "<h1>docs</h1>",
+    "404.html": "<h1>custom 404</h1>",
+    "app.css": "body{}",
+    "secret.txt": "inside the bucket",
+    "naïve.txt": "unicode name, ünïcödé body",
+  });
+  await createBinding(p, principal, { host: "site.example.com", surface: "static", bucket: "site" });
+  await createBinding(p, principal, { host: "off.example.com", surface: "static", bucket: "site", enabled: false });
+  await createBinding(p, principal, { host: "kv.example.com", surface: "kv", bucket: "config" });
+  kvToken = (await createStorageToken(p, principal, { surface: "kv", access: "read", buckets: ["config"] })).token;
+  otherToken = (await createStorageToken(p, principal, { surface: "kv", access: "read", buckets: ["other"] })).token;
+  const config = await p.bucket.findFirstOrThrow({ where: { name: "config" } });
+  await putKvEntry(p, config.id, "site-title", "Lattice");
+  await putKvEntry(p, config.id, "greeting", { text: "grüß dich" });
+  server = await startServer({ databaseUrl: t.url });
+}, 120_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await t?.drop();
+});
+
+describe("the npm start front", () => {
+  it("answers pipelined requests in order, before and after it hands the connection to Node", async () => {
+    const auth = { Authorization: `Bearer ${kvToken}` };
+    const packet = [
+      get("site.example.com", "/"),
+      get("site.example.com", "/app.css"),
+      request("HEAD", "site.example.com", "/"),
+      get("site.example.com", "/nope"),
+      get("kv.example.com", "/site-title", auth),
+      get("localhost", "/api/v1/health"), // the dashboard's host: from here on the connection is Node's
+      get("site.example.com", "/docs/"),
+      get("kv.example.com", "/site-title", auth),
+    ].join("");
+    const responses = await exchange(server.port, [packet], 8, [false, false, true]);
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 200, 404, 200, 200, 200, 200]);
+    expect(responses.map((r) => r.body)).toEqual([
+      "<h1>home</h1>",
+      "body{}",
+      "",
+      "<h1>custom 404</h1>",
+      expect.stringContaining('"value":"Lattice"'),
+      expect.stringContaining('"service":"lattice"'),
+      "<h1>docs</h1>",
+      expect.stringContaining('"value":"Lattice"'),
+    ]);
+    expect(responses[2]!.headers["content-length"]).toBe("13");
+    expect(responses[1]!.headers["content-type"]).toBe("text/css; charset=utf-8");
+  });
+
+  it("gives the same answers as Node's path, request for request", async () => {
+    const cases: [string, string, Record<string, string>?][] = [
+      ["GET", "/"],
+      ["GET", "/docs/"],
+      ["GET", "/app.css", { "If-None-Match": `"${sha("body{}")}"` }],
+      ["HEAD", "/app.css"],
+      ["GET", "/missing"],
+      ["GET", "/css/%2e%2e/secret.txt"],
+      ["GET", "/na%C3%AFve.txt"],
+    ];
+    const kvCases: [string, string, Record<string, string>?][] = [
+      ["GET", "/site-title", { Authorization: `Bearer ${kvToken}` }],
+      ["GET", "/greeting", { Authorization: `Bearer ${kvToken}` }],
+      ["HEAD", "/greeting", { Authorization: `Bearer ${kvToken}` }],
+      ["GET", "/site-title"],
+      ["GET", "/site-title", { Authorization: "Bearer lst_not-a-real-token" }],
+      ["GET", "/site-title", { Authorization: `Bearer ${otherToken}` }],
+      ["GET", "/missing", { Authorization: `Bearer ${kvToken}` }],
+      ["GET", "/?prefix=site", { Authorization: `Bearer ${kvToken}` }],
+    ];
+    const all = [
+      ...cases.map(([m, p, h]) => ["site.example.com", m, p, h] as const),
+      ...kvCases.map(([m, p, h]) => ["kv.example.com", m, p, h] as const),
+      ["off.example.com", "GET", "/", undefined] as const,
+    ];
+    const comparable = (r: Response) => {
+      const { date, connection, "keep-alive": keepAlive, ...headers } = r.headers;
+      return { status: r.status, headers, body: r.body.replace(/"updatedAt":"[^"]+"/, "") };
+    };
+    for (const [host, method, path, headers] of all) {
+      const head = method === "HEAD";
+      const [front] = await exchange(server.port, [request(method, host, path, headers)], 1, [head]);
+      const [, node] = await exchange(server.port, [get("localhost", "/api/v1/health") + request(method, host, path, headers)], 2, [false, head]);
+      expect(front, `${method} ${host}${path}`).toBeDefined();
+      expect(comparable(front!), `${method} ${host}${path}`).toEqual(comparable(node!));
+    }
+  });
+
+  it("answers a head that arrives in pieces", async () => {
+    const responses = await exchange(server.port, ["GET / HT", "TP/1.1\r\nHost: site.exam", "ple.com\r\n", "\r\n"], 1);
+    expect(responses.map((r) => [r.status, r.body])).toEqual([[200, "<h1>home</h1>"]]);
+  });
+
+  it("answers a request the cache does not hold yet from the database, and what was pipelined behind it after", async () => {
+    const p = t.database.prisma;
+    await createBucket(p, "static", { name: "fresh" });
+    await deploy("fresh", { "index.html": "fresh home", "a.txt": "first", "b.txt": "second" });
+    await createBinding(p, principal, { host: "fresh.example.com", surface: "static", bucket: "fresh" });
+    const packet = [get("fresh.example.com", "/a.txt"), get("fresh.example.com", "/b.txt"), get("fresh.example.com", "/"), get("fresh.example.com", "/a.txt")].join("");
+    const responses = await exchange(server.port, [packet], 4);
+    expect(responses.map((r) => [r.status, r.body])).toEqual([
+      [200, "first"],
+      [200, "second"],
+      [200, "fresh home"],
+      [200, "first"],
+    ]);
+  });
+
+  it("leaves framing to Node's parser: a body on a GET is read as a body, never as the next request", async () => {
+    const smuggled = get("site.example.com", "/secret.txt");
+    const withLength = `GET / HTTP/1.1\r\nHost: site.example.com\r\nContent-Length: ${smuggled.length}\r\n\r\n${smuggled}`;
+    const chunked = `GET / HTTP/1.1\r\nHost: site.example.com\r\nTransfer-Encoding: chunked\r\n\r\n${smuggled.length.toString(16)}\r\n${smuggled}\r\n0\r\n\r\n`;
+    for (const first of [withLength, chunked]) {
+      const responses = await exchange(server.port, [first, get("site.example.com", "/app.css")], 2);
+      expect(responses.map((r) => r.body)).toEqual(["<h1>home</h1>", "body{}"]);
+    }
+  });
+
+  it("leaves malformed heads to Node, which refuses them", async () => {
+    const malformed = [
+      "GET / HTTP/1.1\r\nHost : site.example.com\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: site.example.com\r\nX-Folded: a\r\n b\r\n\r\n",
+      "GET / HTTP/1.1\r\nHost: site.example.com\r\nX-Nul: a\0b\r\n\r\n",
+      "GET /\0 HTTP/1.1\r\nHost: site.example.com\r\n\r\n",
+    ];
+    for (const head of malformed) {
+      const [response] = await exchange(server.port, [head], 1);
+      expect(response?.status, JSON.stringify(head)).toBe(400);
+    }
+    const huge = `GET / HTTP/1.1\r\nHost: site.example.com\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`;
+    expect((await exchange(server.port, [huge], 1))[0]?.status).toBe(431);
+  });
+
+  it("serves HTTP/1.0 and Connection: close through Node, then closes", async () => {
+    const old = await exchange(server.port, ["GET / HTTP/1.0\r\nHost: site.example.com\r\n\r\n"], 1);
+    expect(old.map((r) => [r.status, r.body])).toEqual([[200, "<h1>home</h1>"]]);
+    const close = await exchange(server.port, [get("site.example.com", "/", { Connection: "close" }), get("site.example.com", "/app.css")], 2);
+    expect(close.map((r) => [r.status, r.body, r.headers.connection])).toEqual([[200, "<h1>home</h1>", "close"]]);
+  });
+
+  it("closes its idle keep-alive connections on SIGTERM and exits 0", async () => {
+    const second = await startServer({ databaseUrl: t.url });
+    const socket = net.connect(second.port, "127.0.0.1");
+    let received = "";
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.write(get("site.example.com", "/app.css"));
+    await new Promise<void>((resolve) => socket.on("data", () => received.endsWith("body{}") && resolve()));
+    expect(await second.stop("SIGTERM")).toBe(0);
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(second.logs()).toContain("[lattice] stopped");
+  });
+});

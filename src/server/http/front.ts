@@ -1,0 +1,350 @@
+// The `npm start` server's first look at every connection. Bound-host GET/HEAD requests in the
+// plain, common shape are parsed here with a few string searches and answered straight from the
+// hosting cache; Node's HTTP stack (llhttp, IncomingMessage, ServerResponse) costs more than the
+// answer itself, and bucket traffic is the hot path (DESIGN.md → "Server entry and the fast path").
+//
+// Anything else — another method, a body, HTTP/1.0, an unbound host (the dashboard and API), an
+// unusual header or byte — hands the connection, with the bytes already read, to Node's own HTTP
+// connection handler for good. So this parser only ever needs to recognise the plain shape and
+// say no to the rest; it never has to reject or frame anything itself, which keeps request
+// smuggling and malformed-input handling where they were: in llhttp.
+import http from "node:http";
+import type net from "node:net";
+import type { HostingRequest, HostingResponse, HostingService } from "../services/hosting/index.ts";
+
+/** Node's default --max-http-header-size: a longer head goes to Node, which answers 431. */
+const MAX_HEAD_BYTES = 16 * 1024;
+/** Pipelined bytes kept while an answer is pending, before the socket is paused. */
+const MAX_PENDING_BYTES = 64 * 1024;
+/** As Node's headersTimeout: a head must arrive whole within this time. */
+const HEAD_TIMEOUT_MS = 60_000;
+
+const HEAD_END = Buffer.from("\r\n\r\n");
+// Tab, printable ASCII, and CR only as part of CRLF: a bare CR or LF, NUL, other control bytes
+// or obs-text send the request to Node's parser.
+const ODD_BYTES = /[^\t\x20-\x7e\r\n]|\r(?!\n)|(?<!\r)\n/;
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
+const BAD_HEADER_TEXT = /[\r\n\0]/;
+
+type ConnectionListener = (socket: net.Socket) => void;
+
+/** One parsed request in the shape the front answers itself. */
+interface FrontRequest extends HostingRequest {
+  method: "GET" | "HEAD";
+}
+
+/**
+ * Puts the front before `server`'s own connection handling. `server` still listens, times out
+ * and closes as usual; connections it is handed behave exactly as if it had parsed them from the start.
+ */
+export class HttpFront {
+  readonly connections = new Set<FrontConnection>();
+  readonly handOff: ConnectionListener;
+  closing = false;
+
+  constructor(
+    server: http.Server,
+    readonly hosting: HostingService,
+    readonly keepAliveMs: number,
+  ) {
+    const listeners = server.listeners("connection") as ConnectionListener[];
+    if (listeners.length !== 1) throw new Error("HttpFront must be installed on a fresh http.Server");
+    const nodeListener = listeners[0]!;
+    this.handOff = (socket) => nodeListener.call(server, socket);
+    server.removeAllListeners("connection");
+    server.on("connection", (socket: net.Socket) => {
+      if (this.closing) return this.handOff(socket);
+      this.connections.add(new FrontConnection(this, socket));
+    });
+  }
+
+  /** Ends every connection of ours that is between requests; the busy ones end after their answer. */
+  closeIdleConnections(): void {
+    this.closing = true;
+    for (const connection of this.connections) connection.endIfIdle();
+  }
+
+  closeAllConnections(): void {
+    this.closing = true;
+    for (const connection of this.connections) connection.socket.destroy();
+  }
+}
+
+class FrontConnection {
+  /** Bytes received and not yet answered; `skip` of them belong to the request being answered. */
+  private pending: Buffer | null = null;
+  private skip = 0;
+  private busy = false;
+  private headStartedAt = 0;
+  private waitingForDrain = false;
+  /** Whether a request has been answered here: a fresh connection may have one on the way. */
+  private answered = false;
+
+  constructor(
+    private readonly front: HttpFront,
+    readonly socket: net.Socket,
+  ) {
+    socket.setNoDelay(true);
+    socket.setTimeout(front.keepAliveMs, this.onTimeout);
+    socket.on("data", this.onData);
+    socket.on("error", this.onError);
+    socket.on("close", this.onClose);
+  }
+
+  endIfIdle(): void {
+    if (this.answered && !this.busy && !this.pending) this.socket.end();
+  }
+
+  private readonly onTimeout = () => this.socket.destroy();
+  private readonly onError = () => this.socket.destroy();
+  private readonly onClose = () => this.front.connections.delete(this);
+
+  private readonly onData = (chunk: Buffer) => {
+    if (this.pending === null) this.headStartedAt = 0;
+    this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
+    if (!this.busy) this.answer();
+    else if (this.pending.length > MAX_PENDING_BYTES && !this.socket.isPaused()) this.socket.pause();
+  };
+
+  /** Answers every whole request in `pending`, in order, until one needs Node or the database. */
+  private answer(): void {
+    const data = this.pending!;
+    let offset = 0;
+    let out = "";
+    while (offset < data.length) {
+      const end = data.indexOf(HEAD_END, offset);
+      if (end === -1 || end - offset > MAX_HEAD_BYTES) {
+        if (end !== -1 || data.length - offset > MAX_HEAD_BYTES) return this.giveToNode(out, data.subarray(offset));
+        break;
+      }
+      const request = parseHead(data.toString("latin1", offset, end));
+      let reply: ReturnType<typeof serialize> | null = null;
+      if (request) {
+        try {
+          const response = this.front.hosting.serveCached(request);
+          if (response === undefined) {
+            // Not all cached: ask the database, then carry on with whatever came after it.
+            this.write(out);
+            this.pending = data.subarray(offset);
+            this.skip = end + HEAD_END.length - offset;
+            return this.answerLater(request);
+          }
+          if (response) reply = serialize(response, request.method);
+        } catch {
+          reply = null; // Node's path answers it, with its own error handling
+        }
+      }
+      if (reply === null) return this.giveToNode(out, data.subarray(offset));
+      if (typeof reply === "string") out += reply;
+      else {
+        this.write(out + reply[0]);
+        this.write(reply[1]);
+        out = "";
+      }
+      offset = end + HEAD_END.length;
+    }
+    this.pending = offset < data.length ? data.subarray(offset) : null;
+    if (this.pending && !this.headStartedAt) this.headStartedAt = Date.now();
+    else if (this.pending && Date.now() - this.headStartedAt > HEAD_TIMEOUT_MS) return void this.socket.destroy();
+    this.write(out);
+    if (this.front.closing && !this.pending) this.socket.end();
+  }
+
+  private answerLater(request: FrontRequest): void {
+    this.busy = true;
+    this.front.hosting.serve(request).then(
+      (response) => {
+        this.busy = false;
+        if (this.socket.destroyed) return;
+        let reply: ReturnType<typeof serialize> | null = null;
+        try {
+          reply = response && serialize(response, request.method);
+        } catch {
+          reply = null;
+        }
+        if (!reply) return this.giveToNode("", this.pending!);
+        if (typeof reply === "string") this.write(reply);
+        else {
+          this.write(reply[0]);
+          this.write(reply[1]);
+        }
+        this.afterAnswer();
+      },
+      () => {
+        this.busy = false;
+        if (!this.socket.destroyed) this.giveToNode("", this.pending!); // Node's path answers the failure
+      },
+    );
+  }
+
+  private afterAnswer(): void {
+    const rest = this.pending!.subarray(this.skip);
+    this.skip = 0;
+    this.pending = rest.length ? rest : null;
+    if (this.socket.isPaused() && !this.waitingForDrain) this.socket.resume();
+    if (this.pending) this.answer();
+    else if (this.front.closing) this.socket.end();
+  }
+
+  private write(out: string | Buffer): void {
+    if (out.length === 0) return;
+    this.answered = true;
+    const flushed = typeof out === "string" ? this.socket.write(out, "latin1") : this.socket.write(out);
+    if (!flushed && !this.waitingForDrain) {
+      // The client is not reading its answers: stop reading its requests until it does.
+      this.waitingForDrain = true;
+      this.socket.pause();
+      this.socket.once("drain", () => {
+        this.waitingForDrain = false;
+        if (!this.busy) this.socket.resume();
+      });
+    }
+  }
+
+  /** From this request on, the connection is Node's: its parser reads `rest` first. */
+  private giveToNode(out: string, rest: Buffer): void {
+    this.write(out);
+    const socket = this.socket;
+    socket.removeListener("data", this.onData);
+    socket.removeListener("error", this.onError);
+    socket.removeListener("close", this.onClose);
+    socket.setTimeout(0);
+    socket.removeListener("timeout", this.onTimeout);
+    this.front.connections.delete(this);
+    this.pending = null;
+    if (rest.length) socket.unshift(rest);
+    this.front.handOff(socket);
+    if (socket.isPaused() && !this.waitingForDrain) socket.resume();
+  }
+}
+
+/**
+ * The request, if its head has the plain shape: `GET|HEAD <origin-form> HTTP/1.1`, token header
+ * names, exactly one Host, no body, no connection options. Anything else returns null (Node's turn).
+ */
+function parseHead(head: string): FrontRequest | null {
+  if (ODD_BYTES.test(head)) return null;
+  const lineEnd = head.indexOf("\r\n");
+  const line = lineEnd === -1 ? head : head.slice(0, lineEnd);
+  const space = line.indexOf(" ");
+  const method = line.slice(0, space);
+  if ((method !== "GET" && method !== "HEAD") || !line.endsWith(" HTTP/1.1")) return null;
+  const target = line.slice(space + 1, -9);
+  if (!ORIGIN_FORM.test(target)) return null;
+
+  let host: string | undefined;
+  let authorization: string | undefined;
+  let ifNoneMatch: string | undefined;
+  let start = lineEnd === -1 ? head.length : lineEnd + 2;
+  while (start < head.length) {
+    let stop = head.indexOf("\r\n", start);
+    if (stop === -1) stop = head.length;
+    const colon = head.indexOf(":", start);
+    if (colon === -1 || colon > stop) return null;
+    const name = head.slice(start, colon);
+    if (!TOKEN.test(name)) return null; // also refuses obs-fold and "Name :" spellings
+    const value = head.slice(colon + 1, stop).trim();
+    switch (name.toLowerCase()) {
+      case "host":
+        if (host !== undefined || value === "") return null;
+        host = value;
+        break;
+      case "authorization":
+        if (authorization !== undefined) return null;
+        authorization = value;
+        break;
+      case "if-none-match":
+        if (ifNoneMatch !== undefined) return null;
+        ifNoneMatch = value;
+        break;
+      case "connection":
+        if (value.toLowerCase() !== "keep-alive") return null;
+        break;
+      case "content-length":
+      case "transfer-encoding":
+      case "expect":
+      case "upgrade":
+        return null;
+    }
+    start = stop + 2;
+  }
+  if (host === undefined) return null;
+
+  const q = target.indexOf("?");
+  return {
+    method,
+    host,
+    path: q === -1 ? target : target.slice(0, q),
+    query: q === -1 ? "" : target.slice(q + 1),
+    header: (wanted) => (wanted === "authorization" ? authorization : wanted === "if-none-match" ? ifNoneMatch : wanted === "host" ? host : undefined),
+    readBody: () => Promise.resolve(Buffer.alloc(0)),
+  };
+}
+
+// ---- Answers ----
+
+const headerBlocks = new WeakMap<Record<string, string>, string>();
+
+/** `name: value\r\n` lines, built once per headers object (hot answers share theirs). */
+function headerBlock(headers: Record<string, string>): string {
+  let block = headerBlocks.get(headers);
+  if (block === undefined) {
+    block = "";
+    for (const [name, value] of Object.entries(headers)) {
+      if (!TOKEN.test(name) || BAD_HEADER_TEXT.test(value)) throw new Error(`invalid header ${JSON.stringify(name)}`);
+      block += `${name}: ${value}\r\n`;
+    }
+    headerBlocks.set(headers, block);
+  }
+  return block;
+}
+
+let dateLine = "";
+let dateAt = 0;
+
+/** The Date header, rebuilt at most once a second (as Node does). */
+function currentDateLine(): string {
+  const now = Date.now();
+  if (now - dateAt >= 1000) {
+    dateAt = now - (now % 1000);
+    dateLine = `date: ${new Date(now).toUTCString()}\r\nconnection: keep-alive\r\n`;
+  }
+  return dateLine;
+}
+
+const statusLines = new Map<number, string>();
+
+function statusLine(status: number): string {
+  let line = statusLines.get(status);
+  if (line === undefined) {
+    line = `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? "Unknown"}\r\n`;
+    statusLines.set(status, line);
+  }
+  return line;
+}
+
+/** Bodies up to this size are copied into the one latin1 string written per batch of answers. */
+const INLINE_BODY_BYTES = 64 * 1024;
+
+/** One response: a latin1 string of bytes for a single write, or head and a large body. */
+function serialize(response: HostingResponse, method: "GET" | "HEAD"): string | [string, Buffer] {
+  const noBody = response.status === 204 || response.status === 304;
+  let body = "";
+  let large: Buffer | null = null;
+  const raw = noBody ? null : response.body;
+  if (raw !== null) {
+    if (typeof raw !== "string") {
+      if (raw.length > INLINE_BODY_BYTES) large = raw;
+      else body = raw.toString("latin1");
+    } else if (response.latin1) body = raw;
+    else body = Buffer.byteLength(raw) === raw.length ? raw : Buffer.from(raw).toString("latin1");
+  }
+  let head = statusLine(response.status) + headerBlock(response.headers) + currentDateLine();
+  // A HEAD answer without a body says nothing about the length rather than something wrong.
+  if (response.headers["content-length"] === undefined && !noBody && (raw !== null || method === "GET")) {
+    head += `content-length: ${large ? large.length : body.length}\r\n`;
+  }
+  if (method === "HEAD") return `${head}\r\n`;
+  return large ? [`${head}\r\n`, large] : `${head}\r\n${body}`;
+}
