@@ -264,6 +264,16 @@ describe("the npm start front", () => {
     expect(close.map((r) => [r.status, r.body, r.headers.connection])).toEqual([[200, "<h1>home</h1>", "close"]]);
   });
 
+  it("answers a client that sends its request and half-closes, then closes its side too", async () => {
+    const socket = net.connect(server.port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.end(get("site.example.com", "/app.css"));
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nbody\{\}$/);
+  });
+
   it("closes its idle keep-alive connections on SIGTERM and exits 0", async () => {
     const second = await startServer({ databaseUrl: t.url });
     const socket = net.connect(second.port, "127.0.0.1");

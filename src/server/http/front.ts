@@ -42,6 +42,11 @@ export class HttpFront {
   readonly connections = new Set<FrontConnection>();
   readonly handOff: ConnectionListener;
   closing = false;
+  /** Date.now() as of the last sweep: activity stamps need no more precision than the sweep's. */
+  clock = Date.now();
+  // One timer for every connection's idle and head timeouts: a per-socket setTimeout re-arms on
+  // every read and write, which measured ≈ 20 % of a hot answer's cost.
+  private readonly sweeper = setInterval(() => this.sweep(), 1000).unref();
 
   constructor(
     server: http.Server,
@@ -59,6 +64,11 @@ export class HttpFront {
     });
   }
 
+  private sweep(): void {
+    const now = (this.clock = Date.now());
+    for (const connection of this.connections) connection.expireIfStale(now);
+  }
+
   /** Ends every connection of ours that is between requests; the busy ones end after their answer. */
   closeIdleConnections(): void {
     this.closing = true;
@@ -67,6 +77,7 @@ export class HttpFront {
 
   closeAllConnections(): void {
     this.closing = true;
+    clearInterval(this.sweeper);
     for (const connection of this.connections) connection.socket.destroy();
   }
 }
@@ -77,6 +88,7 @@ class FrontConnection {
   private skip = 0;
   private busy = false;
   private headStartedAt = 0;
+  private lastActive: number;
   private waitingForDrain = false;
   /** Whether a request has been answered here: a fresh connection may have one on the way. */
   private answered = false;
@@ -86,9 +98,10 @@ class FrontConnection {
     readonly socket: net.Socket,
   ) {
     socket.setNoDelay(true);
-    socket.setTimeout(front.keepAliveMs, this.onTimeout);
+    this.lastActive = front.clock;
     socket.on("data", this.onData);
     socket.on("error", this.onError);
+    socket.on("end", this.onEnd);
     socket.on("close", this.onClose);
   }
 
@@ -96,12 +109,21 @@ class FrontConnection {
     if (this.answered && !this.busy && !this.pending) this.socket.end();
   }
 
-  private readonly onTimeout = () => this.socket.destroy();
+  /** Idle past keep-alive, or a head still incomplete after HEAD_TIMEOUT_MS: the connection goes. */
+  expireIfStale(now: number): void {
+    if (this.busy) return;
+    if (now - this.lastActive > this.front.keepAliveMs || (this.pending && now - this.headStartedAt > HEAD_TIMEOUT_MS)) this.socket.destroy();
+  }
+
   private readonly onError = () => this.socket.destroy();
+  // http.Server sockets are half-open capable: when the client is done sending, we are done too
+  // (after the answers already written).
+  private readonly onEnd = () => this.socket.end();
   private readonly onClose = () => this.front.connections.delete(this);
 
   private readonly onData = (chunk: Buffer) => {
-    if (this.pending === null) this.headStartedAt = 0;
+    this.lastActive = this.front.clock;
+    if (this.pending === null) this.headStartedAt = this.front.clock;
     this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
     if (!this.busy) this.answer();
     else if (this.pending.length > MAX_PENDING_BYTES && !this.socket.isPaused()) this.socket.pause();
@@ -144,9 +166,11 @@ class FrontConnection {
       }
       offset = end + HEAD_END.length;
     }
-    this.pending = offset < data.length ? data.subarray(offset) : null;
-    if (this.pending && !this.headStartedAt) this.headStartedAt = Date.now();
-    else if (this.pending && Date.now() - this.headStartedAt > HEAD_TIMEOUT_MS) return void this.socket.destroy();
+    if (offset < data.length) {
+      // A partial head: its clock starts with the first of its bytes (or now, if those came with answered requests).
+      if (offset > 0) this.headStartedAt = this.front.clock;
+      this.pending = data.subarray(offset);
+    } else this.pending = null;
     this.write(out);
     if (this.front.closing && !this.pending) this.socket.end();
   }
@@ -208,9 +232,8 @@ class FrontConnection {
     const socket = this.socket;
     socket.removeListener("data", this.onData);
     socket.removeListener("error", this.onError);
+    socket.removeListener("end", this.onEnd);
     socket.removeListener("close", this.onClose);
-    socket.setTimeout(0);
-    socket.removeListener("timeout", this.onTimeout);
     this.front.connections.delete(this);
     this.pending = null;
     if (rest.length) socket.unshift(rest);
@@ -223,7 +246,7 @@ class FrontConnection {
  * The request, if its head has the plain shape: `GET|HEAD <origin-form> HTTP/1.1`, token header
  * names, exactly one Host, no body, no connection options. Anything else returns null (Node's turn).
  */
-function parseHead(head: string): FrontRequest | null {
+export function parseHead(head: string): FrontRequest | null {
   if (ODD_BYTES.test(head)) return null;
   const lineEnd = head.indexOf("\r\n");
   const line = lineEnd === -1 ? head : head.slice(0, lineEnd);
@@ -328,7 +351,7 @@ function statusLine(status: number): string {
 const INLINE_BODY_BYTES = 64 * 1024;
 
 /** One response: a latin1 string of bytes for a single write, or head and a large body. */
-function serialize(response: HostingResponse, method: "GET" | "HEAD"): string | [string, Buffer] {
+export function serialize(response: HostingResponse, method: "GET" | "HEAD"): string | [string, Buffer] {
   const noBody = response.status === 204 || response.status === 304;
   let body = "";
   let large: Buffer | null = null;

@@ -116,16 +116,17 @@ export class HostingService {
       return undefined; // every refusal takes the full path, which words it
     }
     const entry = this.cache.peekKv(binding.bucketId, path);
-    if (!entry || (entry.expiresAt && entry.expiresAt <= new Date())) return undefined;
+    if (!entry || (entry.expiresAt && entry.expiresAt.getTime() <= Date.now())) return undefined;
     touchStorageToken(this.database.prisma, grant.id);
     let ready = kvResponses.get(entry);
     if (!ready) {
       // An entry object is replaced on every write (NOTIFY), so its encoded answer can be kept with it.
-      const body = JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt });
-      ready = { headers: kvReadHeaders(entry.version, body), body };
+      const json = JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt });
+      // Kept as its UTF-8 bytes in a latin1 string: both entries then write it without encoding it again.
+      ready = { headers: kvReadHeaders(entry.version, json), body: Buffer.from(json).toString("latin1") };
       kvResponses.set(entry, ready);
     }
-    return { status: 200, headers: ready.headers, body: method === "HEAD" ? null : ready.body };
+    return { status: 200, headers: ready.headers, body: method === "HEAD" ? null : ready.body, latin1: true };
   }
 
   async serve(request: HostingRequest): Promise<HostingResponse | null> {

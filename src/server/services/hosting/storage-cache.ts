@@ -46,6 +46,8 @@ export class StorageCache {
   private kv = new Map<string, KvEntryView | null>();
   private grants = new Map<string, StorageGrant | null>();
   private stopListening: (() => Promise<void>) | null = null;
+  /** secret → SHA-256, so a client reusing its token is not hashed on every request (memory only). */
+  private secretHashes = new Map<string, string>();
 
   constructor(private readonly database: Database) {}
 
@@ -126,6 +128,16 @@ export class StorageCache {
     return value;
   }
 
+  private hashOf(secret: string): string {
+    let hash = this.secretHashes.get(secret);
+    if (hash === undefined) {
+      hash = hashToken(secret);
+      if (this.secretHashes.size >= MAX_GRANTS) this.secretHashes.clear(); // secrets are client-chosen: keep it small
+      this.secretHashes.set(secret, hash);
+    }
+    return hash;
+  }
+
   // ---- Synchronous peeks for the hot path: `undefined` means "not cached, ask the async API". ----
 
   /** The binding, null when the host is certainly unbound, undefined when not known yet. */
@@ -147,7 +159,7 @@ export class StorageCache {
   }
 
   peekGrant(secret: string): StorageGrant | null | undefined {
-    return this.listening ? this.grants.get(hashToken(secret)) : undefined;
+    return this.listening ? this.grants.get(this.hashOf(secret)) : undefined;
   }
 
   /** Synchronous fast answer for the common case: the binding table is loaded and the host is not in it. */
@@ -257,7 +269,7 @@ export class StorageCache {
 
   async grant(secret: string): Promise<StorageGrant | null> {
     if (!looksLikeToken("storage", secret)) return null;
-    const grant = await this.cached("tokens", this.grants, hashToken(secret), () => findStorageGrant(this.database.prisma, secret));
+    const grant = await this.cached("tokens", this.grants, this.hashOf(secret), () => findStorageGrant(this.database.prisma, secret));
     if (this.grants.size > MAX_GRANTS) this.grants.delete(this.grants.keys().next().value!);
     return grant;
   }

@@ -104,8 +104,8 @@ export async function findStorageGrant(db: DbClient, secret: string): Promise<St
   return { id: row.id, surface: row.surface as Surface, access: row.access as AccessLevel, buckets: row.buckets, expiresAt: row.expiresAt };
 }
 
-export function grantIsLive(grant: StorageGrant | null, now = new Date()): grant is StorageGrant {
-  return !!grant && (!grant.expiresAt || grant.expiresAt > now);
+export function grantIsLive(grant: StorageGrant | null, now = Date.now()): grant is StorageGrant {
+  return !!grant && (!grant.expiresAt || grant.expiresAt.getTime() > now);
 }
 
 /** The seed's failure modes: wrong surface, a lower access level, or a bucket not listed → 403. */
