@@ -12,6 +12,9 @@ export interface Figure {
   rps: number;
   p50ms: number;
   p99ms: number;
+  /** Cores the server and Postgres used during the run, when measured. */
+  serverCpu?: number;
+  postgresCpu?: number;
 }
 
 export function need(tool: string, debianPackage: string): string {
@@ -128,8 +131,9 @@ export function sha256(data: Buffer | string): string {
 export function row(label: string, ours: Figure, anchorLabel: string, anchor: Figure, target: number): string {
   const ratio = ours.rps / anchor.rps;
   const verdict = ratio >= target ? "meets" : `misses by ${((1 - ratio / target) * 100).toFixed(0)}%`;
+  const cpu = ours.serverCpu === undefined ? "" : `  (cores busy: server ${ours.serverCpu.toFixed(2)}, Postgres ${ours.postgresCpu!.toFixed(2)})`;
   return [
-    `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} req/s  p50 ${ours.p50ms.toFixed(2).padStart(6)} ms  p99 ${ours.p99ms.toFixed(2).padStart(6)} ms`,
+    `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} req/s  p50 ${ours.p50ms.toFixed(2).padStart(6)} ms  p99 ${ours.p99ms.toFixed(2).padStart(6)} ms${cpu}`,
     `${anchorLabel.padEnd(22)} ${anchor.rps.toFixed(0).padStart(8)} req/s  p50 ${anchor.p50ms.toFixed(2).padStart(6)} ms  p99 ${anchor.p99ms.toFixed(2).padStart(6)} ms`,
     `  ratio ${ratio.toFixed(2)}× (target ≥ ${target}×: ${verdict}); p99 under 20 ms: ${ours.p99ms < 20 ? "yes" : "no"}`,
   ].join("\n");
@@ -170,4 +174,39 @@ http.createServer((q,s)=>{s.writeHead(200,h);s.end(body)}).listen(${port},"127.0
       await new Promise((r) => child.once("exit", r));
     },
   };
+}
+
+/** CPU time (user + system) of processes, in clock ticks (100 a second on Linux). */
+export function cpuTicks(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      total += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended
+    }
+  }
+  return total;
+}
+
+/** Every running process of this name (the Postgres server and its backends are all "postgres"). */
+export function pidsNamed(name: string): number[] {
+  return fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+    try {
+      return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim() === name;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Runs `measure` and adds how busy the server and Postgres were meanwhile (1.0 = one core). */
+export function withCpu(serverPid: number, seconds: number, measure: () => Figure): Figure {
+  const postgres = pidsNamed("postgres");
+  const [server0, pg0] = [cpuTicks([serverPid]), cpuTicks(postgres)];
+  const figure = measure();
+  const [server1, pg1] = [cpuTicks([serverPid]), cpuTicks(pidsNamed("postgres"))];
+  return { ...figure, serverCpu: (server1 - server0) / 100 / seconds, postgresCpu: (pg1 - pg0) / 100 / seconds };
 }

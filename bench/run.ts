@@ -9,12 +9,14 @@ import { openDatabase } from "../src/server/db.ts";
 import { applyMigrations } from "../src/server/db/migrate.ts";
 import { startTestPostgres, databaseUrl, withAdmin } from "../test/support/postgres.ts";
 import { startServer } from "../test/support/server.ts";
-import { hostRequest, pgbench, pgbenchInit, row, sha256, startBareNode, startNginx, wrk, type Figure } from "./lib.ts";
+import { withCpu, hostRequest, pgbench, pgbenchInit, row, sha256, startBareNode, startNginx, wrk, type Figure } from "./lib.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const PGBENCH_CLIENTS = Number(process.env.BENCH_PGBENCH_CLIENTS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// BENCH_ONLY=static,kv-get,kv-put runs a subset.
+const ONLY = new Set((process.env.BENCH_ONLY ?? "static,kv-get,kv-put").split(","));
 
 /** Runs `measure` ROUNDS times; for each position, the round with the median req/s. */
 function rounds(measure: () => Figure[]): Figure[] {
@@ -53,6 +55,7 @@ const server = await startServer({
   env: { LATTICE_DB_POOL_MAX: String(PGBENCH_CLIENTS) },
   nodeArgs: process.env.BENCH_SERVER_NODE_ARGS?.split(" ").filter(Boolean),
 });
+const ours = (measure: () => Figure) => withCpu(server.process.pid!, SECONDS, measure);
 const siteRoot = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-bench-site-"));
 fs.chmodSync(siteRoot, 0o755); // nginx's worker runs as an unprivileged user
 const nginx = await startNginx(siteRoot);
@@ -99,14 +102,18 @@ try {
   const nginxUrl = { url: `http://127.0.0.1:${nginx.port}/`, connections: CONNECTIONS };
   const bare = await startBareNode(html, { "content-type": "text/html; charset=utf-8", etag: `"${hash}"`, "cache-control": "public, max-age=0, must-revalidate", "content-length": String(html.length) });
   const bareUrl = { url: `http://127.0.0.1:${bare.port}/`, connections: CONNECTIONS };
-  // Warm-ups fill caches (ours and nginx's) and JIT before measuring.
-  for (const target of [staticUrl, nginxUrl, bareUrl]) wrk({ ...target, seconds: 2 });
-  const staticRounds = rounds(() => [wrk({ ...staticUrl, seconds: SECONDS }), wrk({ ...nginxUrl, seconds: SECONDS }), wrk({ ...bareUrl, seconds: SECONDS })]);
+  const figures: Record<string, Figure> = {};
+  if (ONLY.has("static")) {
+    // Warm-ups fill caches (ours and nginx's) and JIT before measuring.
+    for (const target of [staticUrl, nginxUrl, bareUrl]) wrk({ ...target, seconds: 2 });
+    const staticRounds = rounds(() => [ours(() => wrk({ ...staticUrl, seconds: SECONDS })), wrk({ ...nginxUrl, seconds: SECONDS }), wrk({ ...bareUrl, seconds: SECONDS })]);
+    const [ourStatic, nginxStatic, bareStatic] = staticRounds;
+    Object.assign(figures, { ourStatic, nginxStatic, bareStatic });
+    results.push(row("static GET (lattice)", ourStatic, "static GET (nginx)", nginxStatic, 1.0));
+    // Context, not a target: what a bare Node `http` server does with the same response here.
+    results.push(`  context: a bare Node http server ${bareStatic.rps.toFixed(0)} req/s (p99 ${bareStatic.p99ms.toFixed(2)} ms) = ${(bareStatic.rps / nginxStatic.rps).toFixed(2)}× nginx; lattice = ${(ourStatic.rps / bareStatic.rps).toFixed(2)}× bare Node`);
+  }
   await bare.stop();
-  const [ourStatic, nginxStatic, bareStatic] = staticRounds;
-  results.push(row("static GET (lattice)", ourStatic, "static GET (nginx)", nginxStatic, 1.0));
-  // Context, not a target: what a bare Node `http` server does with the same response here.
-  results.push(`  context: a bare Node http server ${bareStatic.rps.toFixed(0)} req/s (p99 ${bareStatic.p99ms.toFixed(2)} ms) = ${(bareStatic.rps / nginxStatic.rps).toFixed(2)}× nginx; lattice = ${(ourStatic.rps / bareStatic.rps).toFixed(2)}× bare Node`);
 
   // pgbench's own tables, in the same database server.
   const pgbenchDb = databaseUrl(postgres.adminUrl, "pgbench");
@@ -119,17 +126,22 @@ try {
   const kvHeaders = { host: "kv.bench.test", authorization: `Bearer ${storage.token}` };
   const probe = await hostRequest(server.port, { host: "kv.bench.test", path: "/k1", headers: { authorization: `Bearer ${storage.token}` } });
   if (probe.status !== 200) throw new Error(`KV GET → ${probe.status} ${probe.body}`);
-  const getTarget = { url: `${base}/`, headers: kvHeaders, script: path.join(import.meta.dirname, "kv-get.lua"), connections: CONNECTIONS };
-  wrk({ ...getTarget, seconds: 2 });
-  const [ourGet, pgSelect] = rounds(() => [wrk({ ...getTarget, seconds: SECONDS }), pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS)]);
-  results.push(row("KV GET (lattice)", ourGet, "pgbench -S", pgSelect, 1.2));
+  if (ONLY.has("kv-get")) {
+    const getTarget = { url: `${base}/`, headers: kvHeaders, script: path.join(import.meta.dirname, "kv-get.lua"), connections: CONNECTIONS };
+    wrk({ ...getTarget, seconds: 2 });
+    const [ourGet, pgSelect] = rounds(() => [ours(() => wrk({ ...getTarget, seconds: SECONDS })), pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS)]);
+    Object.assign(figures, { ourGet, pgSelect });
+    results.push(row("KV GET (lattice)", ourGet, "pgbench -S", pgSelect, 1.2));
+  }
 
-  const putTarget = { url: `${base}/`, headers: { ...kvHeaders, "content-type": "application/json" }, script: path.join(import.meta.dirname, "kv-put.lua"), connections: CONNECTIONS };
-  const [ourPut, pgUpdate] = rounds(() => [wrk({ ...putTarget, seconds: SECONDS }), pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS)]);
-  results.push(row("KV PUT (lattice)", ourPut, "pgbench -N", pgUpdate, 0.5));
+  if (ONLY.has("kv-put")) {
+    const putTarget = { url: `${base}/`, headers: { ...kvHeaders, "content-type": "application/json" }, script: path.join(import.meta.dirname, "kv-put.lua"), connections: CONNECTIONS };
+    const [ourPut, pgUpdate] = rounds(() => [ours(() => wrk({ ...putTarget, seconds: SECONDS })), pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS)]);
+    Object.assign(figures, { ourPut, pgUpdate });
+    results.push(row("KV PUT (lattice)", ourPut, "pgbench -N", pgUpdate, 0.5));
+  }
 
   console.log(results.join("\n\n"));
-  const figures: Record<string, Figure> = { ourStatic, nginxStatic, bareStatic, ourGet, pgSelect, ourPut, pgUpdate };
   fs.mkdirSync(".test-output", { recursive: true });
   fs.writeFileSync(".test-output/bench.json", JSON.stringify(figures, null, 2));
 } finally {

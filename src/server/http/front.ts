@@ -1,15 +1,17 @@
-// The `npm start` server's first look at every connection. Bound-host GET/HEAD requests in the
-// plain, common shape are parsed here with a few string searches and answered straight from the
-// hosting cache; Node's HTTP stack (llhttp, IncomingMessage, ServerResponse) costs more than the
-// answer itself, and bucket traffic is the hot path (DESIGN.md → "Server entry and the fast path").
+// The `npm start` server's first look at every connection. Bound-host requests in the plain,
+// common shape — GET/HEAD, and PUT/DELETE with a Content-Length body — are parsed here with a few
+// string searches and answered from the hosting cache or service; Node's HTTP stack (llhttp,
+// IncomingMessage, ServerResponse) costs more than a cached answer itself, and bucket traffic is
+// the hot path (DESIGN.md → "Server entry and the fast path").
 //
-// Anything else — another method, a body, HTTP/1.0, an unbound host (the dashboard and API), an
-// unusual header or byte — hands the connection, with the bytes already read, to Node's own HTTP
-// connection handler for good. So this parser only ever needs to recognise the plain shape and
-// say no to the rest; it never has to reject or frame anything itself, which keeps request
-// smuggling and malformed-input handling where they were: in llhttp.
+// Anything else — another method, chunked or expected bodies, HTTP/1.0, an unbound host (the
+// dashboard and API), an unusual header or byte — hands the connection, with the bytes already
+// read, to Node's own HTTP connection handler for good. So this parser only recognises the plain
+// shape and says no to the rest: it frames nothing but a single, digits-only Content-Length, and
+// leaves refusing malformed input (and the request-smuggling cases) to llhttp.
 import http from "node:http";
 import type net from "node:net";
+import { AppError } from "../errors.ts";
 import type { HostingRequest, HostingResponse, HostingService } from "../services/hosting/index.ts";
 
 /** Node's default --max-http-header-size: a longer head goes to Node, which answers 431. */
@@ -31,8 +33,16 @@ type ConnectionListener = (socket: net.Socket) => void;
 
 /** One parsed request in the shape the front answers itself. */
 interface FrontRequest extends HostingRequest {
-  method: "GET" | "HEAD";
+  method: "GET" | "HEAD" | "PUT" | "DELETE";
+  /** From Content-Length (PUT and DELETE only): the bytes after the head that belong to this request. */
+  bodyLength: number;
+  body: Buffer | null;
 }
+
+/** Larger bodies go to Node's path, which refuses what its route does not accept (413). */
+const MAX_BODY_BYTES = 2 * 1024 * 1024;
+const FAILED_BODY = "Internal server error\n";
+const FAILED_HEADERS = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "content-length": String(FAILED_BODY.length) };
 
 /**
  * Puts the front before `server`'s own connection handling. `server` still listens, times out
@@ -141,15 +151,18 @@ class FrontConnection {
         break;
       }
       const request = parseHead(data.toString("latin1", offset, end));
+      const next = end + HEAD_END.length + (request?.bodyLength ?? 0);
       let reply: ReturnType<typeof serialize> | null = null;
       if (request) {
         try {
           const response = this.front.hosting.serveCached(request);
           if (response === undefined) {
-            // Not all cached: ask the database, then carry on with whatever came after it.
+            if (next > data.length) break; // the body is still on its way
+            // Not all cached, or a write: ask the database, then carry on with whatever came after it.
             this.write(out);
+            request.body = data.subarray(end + HEAD_END.length, next);
             this.pending = data.subarray(offset);
-            this.skip = end + HEAD_END.length - offset;
+            this.skip = next - offset;
             return this.answerLater(request);
           }
           if (response) reply = serialize(response, request.method);
@@ -164,7 +177,7 @@ class FrontConnection {
         this.write(reply[1]);
         out = "";
       }
-      offset = end + HEAD_END.length;
+      offset = next;
     }
     if (offset < data.length) {
       // A partial head: its clock starts with the first of its bytes (or now, if those came with answered requests).
@@ -195,9 +208,14 @@ class FrontConnection {
         }
         this.afterAnswer();
       },
-      () => {
+      (error: Error) => {
+        // serve() words every refusal itself; this is the database failing under it. The request
+        // is not retried through Node: a write may not be repeated behind the client's back.
         this.busy = false;
-        if (!this.socket.destroyed) this.giveToNode("", this.pending!); // Node's path answers the failure
+        console.error(`[lattice] hosting failed: ${error.message}`);
+        if (this.socket.destroyed) return;
+        this.write(serialize({ status: 500, headers: FAILED_HEADERS, body: FAILED_BODY }, request.method) as string);
+        this.afterAnswer();
       },
     );
   }
@@ -252,13 +270,16 @@ export function parseHead(head: string): FrontRequest | null {
   const line = lineEnd === -1 ? head : head.slice(0, lineEnd);
   const space = line.indexOf(" ");
   const method = line.slice(0, space);
-  if ((method !== "GET" && method !== "HEAD") || !line.endsWith(" HTTP/1.1")) return null;
+  if ((method !== "GET" && method !== "HEAD" && method !== "PUT" && method !== "DELETE") || !line.endsWith(" HTTP/1.1")) return null;
+  const mayHaveBody = method === "PUT" || method === "DELETE";
   const target = line.slice(space + 1, -9);
   if (!ORIGIN_FORM.test(target)) return null;
 
   let host: string | undefined;
   let authorization: string | undefined;
   let ifNoneMatch: string | undefined;
+  let ifMatch: string | undefined;
+  let contentLength: string | undefined;
   let start = lineEnd === -1 ? head.length : lineEnd + 2;
   while (start < head.length) {
     let stop = head.indexOf("\r\n", start);
@@ -281,10 +302,18 @@ export function parseHead(head: string): FrontRequest | null {
         if (ifNoneMatch !== undefined) return null;
         ifNoneMatch = value;
         break;
+      case "if-match":
+        if (ifMatch !== undefined) return null;
+        ifMatch = value;
+        break;
       case "connection":
         if (value.toLowerCase() !== "keep-alive") return null;
         break;
       case "content-length":
+        // Digits only and said once: anything else is framing for llhttp to judge.
+        if (!mayHaveBody || contentLength !== undefined || !/^\d{1,9}$/.test(value)) return null;
+        contentLength = value;
+        break;
       case "transfer-encoding":
       case "expect":
       case "upgrade":
@@ -293,16 +322,25 @@ export function parseHead(head: string): FrontRequest | null {
     start = stop + 2;
   }
   if (host === undefined) return null;
+  const bodyLength = contentLength === undefined ? 0 : Number(contentLength);
+  if (bodyLength > MAX_BODY_BYTES) return null;
 
   const q = target.indexOf("?");
-  return {
+  const request: FrontRequest = {
     method,
     host,
     path: q === -1 ? target : target.slice(0, q),
     query: q === -1 ? "" : target.slice(q + 1),
-    header: (wanted) => (wanted === "authorization" ? authorization : wanted === "if-none-match" ? ifNoneMatch : wanted === "host" ? host : undefined),
-    readBody: () => Promise.resolve(Buffer.alloc(0)),
+    bodyLength,
+    body: null,
+    header: (wanted) =>
+      wanted === "authorization" ? authorization : wanted === "if-none-match" ? ifNoneMatch : wanted === "if-match" ? ifMatch : wanted === "host" ? host : undefined,
+    readBody: (limit) => {
+      const body = request.body ?? Buffer.alloc(0);
+      return body.length > limit ? Promise.reject(new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`)) : Promise.resolve(body);
+    },
   };
+  return request;
 }
 
 // ---- Answers ----
@@ -351,7 +389,7 @@ function statusLine(status: number): string {
 const INLINE_BODY_BYTES = 64 * 1024;
 
 /** One response: a latin1 string of bytes for a single write, or head and a large body. */
-export function serialize(response: HostingResponse, method: "GET" | "HEAD"): string | [string, Buffer] {
+export function serialize(response: HostingResponse, method: string): string | [string, Buffer] {
   const noBody = response.status === 204 || response.status === 304;
   let body = "";
   let large: Buffer | null = null;
@@ -365,7 +403,7 @@ export function serialize(response: HostingResponse, method: "GET" | "HEAD"): st
   }
   let head = statusLine(response.status) + headerBlock(response.headers) + currentDateLine();
   // A HEAD answer without a body says nothing about the length rather than something wrong.
-  if (response.headers["content-length"] === undefined && !noBody && (raw !== null || method === "GET")) {
+  if (response.headers["content-length"] === undefined && !noBody && (raw !== null || method !== "HEAD")) {
     head += `content-length: ${large ? large.length : body.length}\r\n`;
   }
   if (method === "HEAD") return `${head}\r\n`;

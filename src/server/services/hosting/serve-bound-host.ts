@@ -3,7 +3,8 @@ import { bearerFrom } from "../../auth/principal.ts";
 import { canonicalIpv6, normalizeHostHeader } from "../bindings/host.ts";
 import type { HostBindingTarget } from "../bindings/bindings.ts";
 import { deleteKvEntry, kvEtag, listKvKeys, putKvEntry } from "../kv/entries.ts";
-import { kvKeySchema, listKeysInput, MAX_KV_VALUE_BYTES, putBody } from "../kv/schemas.ts";
+import { KvWriteBatcher } from "../kv/write-batch.ts";
+import { kvKeySchema, listKeysInput, MAX_KV_VALUE_BYTES, parsedPutBody } from "../kv/schemas.ts";
 import { authorizeGrant, grantIsLive, INVALID_STORAGE_TOKEN, touchStorageToken } from "../storage-tokens/storage-tokens.ts";
 import type { Database } from "../../db.ts";
 import { formatZodError } from "../../http/zod-message.ts";
@@ -55,8 +56,13 @@ function jsonError(error: AppError, extra: Record<string, string> = {}): Hosting
 export class HostingService {
   readonly cache: StorageCache;
 
+  private readonly kvWrites: KvWriteBatcher;
+
   constructor(private readonly database: Database) {
     this.cache = new StorageCache(database);
+    // Two statements at a time measured best here (1: the server waits on each commit; 4: smaller
+    // batches, more Postgres work per write); PGlite has one connection.
+    this.kvWrites = new KvWriteBatcher(database.sql, database.kind === "pglite" ? 1 : 2);
   }
 
   start(): Promise<void> {
@@ -213,7 +219,7 @@ export class HostingService {
     } catch {
       throw new AppError("BAD_REQUEST", 'Send a JSON body: {"value": <any JSON>}.');
     }
-    const body = putBody.safeParse(parsedBody);
+    const body = parsedPutBody.safeParse(parsedBody);
     if (!body.success || typeof parsedBody !== "object" || parsedBody === null || !("value" in parsedBody)) {
       throw new AppError("UNPROCESSABLE_CONTENT", body.success ? 'value: send {"value": <any JSON>}' : formatZodError(body.error));
     }
@@ -221,6 +227,7 @@ export class HostingService {
     if (ifNoneMatch && ifNoneMatch !== "*") throw new AppError("BAD_REQUEST", "On PUT, If-None-Match may only be *.");
     const written = await putKvEntry(this.database.prisma, binding.bucketId, key, body.data.value, {
       sql: this.database.sql,
+      batcher: this.kvWrites,
       expiresIn: body.data.expiresIn,
       ifMatch: request.header("if-match") ?? undefined,
       ifNoneMatch: ifNoneMatch === "*" ? "*" : undefined,

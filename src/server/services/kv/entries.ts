@@ -2,6 +2,7 @@ import type { DbClient, PrismaClient, SqlRunner } from "../../db.ts";
 import { AppError } from "../../errors.ts";
 import { notifyStorage, STORAGE_CHANNEL, type StorageChange } from "../hosting/notify.ts";
 import { MAX_KV_VALUE_BYTES } from "./schemas.ts";
+import type { KvWriteBatcher } from "./write-batch.ts";
 
 export interface KvEntryView {
   key: string;
@@ -43,6 +44,8 @@ export interface PutKvOptions {
   ifNoneMatch?: "*";
   /** Plain SQL access: the bound-host hot path skips Prisma's raw-query layer with it. */
   sql?: SqlRunner;
+  /** Group commit for plain writes (no conditions), as the bound-host path uses. */
+  batcher?: KvWriteBatcher;
 }
 
 /**
@@ -69,6 +72,9 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
        SELECT w.version, w.updated_at, w.created, pg_notify('${STORAGE_CHANNEL}', $6) IS NULL AS notified FROM w`,
       bucketId, key, json, expiresAt, parseEtag(options.ifMatch), notify,
     );
+  } else if (options.ifNoneMatch === undefined && options.batcher) {
+    const written = await options.batcher.put(bucketId, key, json, expiresAt);
+    rows = [{ version: written.version, updated_at: written.updatedAt, created: written.created }];
   } else {
     const onlyIfAbsent = options.ifNoneMatch === "*" ? "WHERE kv_entries.expires_at IS NOT NULL AND kv_entries.expires_at <= now()" : "";
     rows = await query(

@@ -24,10 +24,15 @@ export const putKeyInput = keyInput.extend({
   ifNoneMatch: z.literal("*").optional(),
 });
 
+const expiresIn = z.number().int().positive("expiresIn must be a positive number of seconds").max(10 * 365 * 24 * 3600).optional();
+
 /** The body of a PUT on a bound KV host or the KV JSON route. */
-export const putBody = z.object({
-  value: z.json({ error: "value must be a JSON value" }),
-  expiresIn: z.number().int().positive("expiresIn must be a positive number of seconds").max(10 * 365 * 24 * 3600).optional(),
-});
+export const putBody = z.object({ value: z.json({ error: "value must be a JSON value" }), expiresIn });
+
+/**
+ * The same body straight out of JSON.parse (bound hosts): its value is JSON by construction, so
+ * it is not walked again (that walk was ≈ 6 % of a PUT's server time). The caller checks it is there.
+ */
+export const parsedPutBody = z.object({ value: z.unknown(), expiresIn });
 
 export type ListKeysInput = z.infer<typeof listKeysInput>;
