@@ -234,6 +234,24 @@ describe("the npm start front", () => {
     expect(JSON.parse(responses[1]!.body)).toMatchObject({ key: "framed", value: { title: "Lattice", tags: ["kv", "fast"] } });
   });
 
+  it("reads its own writes at once, even pipelined over a cached value (no wait for the NOTIFY round trip)", async () => {
+    const auth = { Authorization: `Bearer ${writeToken}`, "Content-Type": "application/json" };
+    const put = (value: number) => {
+      const body = JSON.stringify({ value });
+      return request("PUT", "kv.example.com", "/ryw", { ...auth, "Content-Length": String(body.length) }) + body;
+    };
+    const read = get("kv.example.com", "/ryw", auth);
+    const responses = await exchange(server.port, [put(1) + read + put(2) + read + put(3) + read], 6);
+    expect(responses.map((r) => [r.status, JSON.parse(r.body).value])).toEqual([
+      [201, 1],
+      [200, 1],
+      [200, 2],
+      [200, 2],
+      [200, 3],
+      [200, 3],
+    ]);
+  });
+
   it("answers PUT refusals itself, each as its own status: 401, 403, 412, 400 and 413", async () => {
     const json = (value: unknown) => JSON.stringify(value);
     const put = (path: string, headers: Record<string, string>, body: string) =>

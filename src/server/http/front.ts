@@ -22,9 +22,10 @@ const MAX_PENDING_BYTES = 64 * 1024;
 const HEAD_TIMEOUT_MS = 60_000;
 
 const HEAD_END = Buffer.from("\r\n\r\n");
-// Tab, printable ASCII, and CR only as part of CRLF: a bare CR or LF, NUL, other control bytes
-// or obs-text send the request to Node's parser.
-const ODD_BYTES = /[^\t\x20-\x7e\r\n]|\r(?!\n)|(?<!\r)\n/;
+// Tab, printable ASCII, CR and LF (each line is then checked to end in CRLF and hold no other):
+// NUL, other control bytes or obs-text send the request to Node's parser.
+const NOT_PLAIN_TEXT = /[^\t\x20-\x7e\r\n]/;
+const DIGITS = /^\d{1,9}$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
 const BAD_HEADER_TEXT = /[\r\n\0]/;
@@ -260,14 +261,52 @@ class FrontConnection {
   }
 }
 
+/** A parsed request: plain fields and prototype methods, so a hot answer allocates little. */
+class ParsedRequest implements FrontRequest {
+  body: Buffer | null = null;
+  constructor(
+    readonly method: FrontRequest["method"],
+    readonly host: string,
+    readonly path: string,
+    readonly query: string,
+    readonly bodyLength: number,
+    private readonly authorization: string | undefined,
+    private readonly ifNoneMatch: string | undefined,
+    private readonly ifMatch: string | undefined,
+  ) {}
+
+  header(name: string): string | undefined {
+    switch (name) {
+      case "authorization":
+        return this.authorization;
+      case "if-none-match":
+        return this.ifNoneMatch;
+      case "if-match":
+        return this.ifMatch;
+      case "host":
+        return this.host;
+      default:
+        return undefined;
+    }
+  }
+
+  readBody(limit: number): Promise<Buffer> {
+    const body = this.body ?? Buffer.alloc(0);
+    return body.length > limit ? Promise.reject(new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`)) : Promise.resolve(body);
+  }
+}
+
 /**
- * The request, if its head has the plain shape: `GET|HEAD <origin-form> HTTP/1.1`, token header
- * names, exactly one Host, no body, no connection options. Anything else returns null (Node's turn).
+ * The request, if its head has the plain shape: `GET|HEAD|PUT|DELETE <origin-form> HTTP/1.1`,
+ * token header names, exactly one Host, a body only as one digits-only Content-Length on PUT and
+ * DELETE, no connection options. Anything else returns null (Node's turn). Only the headers the
+ * hosting service reads are kept; the rest are checked for shape and skipped.
  */
 export function parseHead(head: string): FrontRequest | null {
-  if (ODD_BYTES.test(head)) return null;
+  if (NOT_PLAIN_TEXT.test(head)) return null;
   const lineEnd = head.indexOf("\r\n");
   const line = lineEnd === -1 ? head : head.slice(0, lineEnd);
+  if (!lineIsWhole(head, 0, lineEnd)) return null;
   const space = line.indexOf(" ");
   const method = line.slice(0, space);
   if ((method !== "GET" && method !== "HEAD" && method !== "PUT" && method !== "DELETE") || !line.endsWith(" HTTP/1.1")) return null;
@@ -282,13 +321,29 @@ export function parseHead(head: string): FrontRequest | null {
   let contentLength: string | undefined;
   let start = lineEnd === -1 ? head.length : lineEnd + 2;
   while (start < head.length) {
-    let stop = head.indexOf("\r\n", start);
-    if (stop === -1) stop = head.length;
+    const stop = head.indexOf("\r\n", start);
+    if (!lineIsWhole(head, start, stop)) return null;
+    const end = stop === -1 ? head.length : stop;
     const colon = head.indexOf(":", start);
-    if (colon === -1 || colon > stop) return null;
+    if (colon === -1 || colon > end) return null;
     const name = head.slice(start, colon);
     if (!TOKEN.test(name)) return null; // also refuses obs-fold and "Name :" spellings
-    const value = head.slice(colon + 1, stop).trim();
+    start = end + 2;
+    // Only names of the lengths below can matter; the rest need no lowercasing or value.
+    switch (name.length) {
+      case 4:
+      case 6:
+      case 7:
+      case 8:
+      case 10:
+      case 13:
+      case 14:
+      case 17:
+        break;
+      default:
+        continue;
+    }
+    const value = head.slice(colon + 1, end).trim();
     switch (name.toLowerCase()) {
       case "host":
         if (host !== undefined || value === "") return null;
@@ -311,7 +366,7 @@ export function parseHead(head: string): FrontRequest | null {
         break;
       case "content-length":
         // Digits only and said once: anything else is framing for llhttp to judge.
-        if (!mayHaveBody || contentLength !== undefined || !/^\d{1,9}$/.test(value)) return null;
+        if (!mayHaveBody || contentLength !== undefined || !DIGITS.test(value)) return null;
         contentLength = value;
         break;
       case "transfer-encoding":
@@ -319,28 +374,28 @@ export function parseHead(head: string): FrontRequest | null {
       case "upgrade":
         return null;
     }
-    start = stop + 2;
   }
   if (host === undefined) return null;
   const bodyLength = contentLength === undefined ? 0 : Number(contentLength);
   if (bodyLength > MAX_BODY_BYTES) return null;
-
   const q = target.indexOf("?");
-  const request: FrontRequest = {
+  return new ParsedRequest(
     method,
     host,
-    path: q === -1 ? target : target.slice(0, q),
-    query: q === -1 ? "" : target.slice(q + 1),
+    q === -1 ? target : target.slice(0, q),
+    q === -1 ? "" : target.slice(q + 1),
     bodyLength,
-    body: null,
-    header: (wanted) =>
-      wanted === "authorization" ? authorization : wanted === "if-none-match" ? ifNoneMatch : wanted === "if-match" ? ifMatch : wanted === "host" ? host : undefined,
-    readBody: (limit) => {
-      const body = request.body ?? Buffer.alloc(0);
-      return body.length > limit ? Promise.reject(new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`)) : Promise.resolve(body);
-    },
-  };
-  return request;
+    authorization,
+    ifNoneMatch,
+    ifMatch,
+  );
+}
+
+/** The line [start, stop) holds no CR or LF of its own: its only CRLF is the one at `stop`. */
+function lineIsWhole(head: string, start: number, stop: number): boolean {
+  const cr = head.indexOf("\r", start);
+  const lf = head.indexOf("\n", start);
+  return stop === -1 ? cr === -1 && lf === -1 : cr === stop && lf === stop + 1;
 }
 
 // ---- Answers ----

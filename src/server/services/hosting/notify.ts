@@ -18,3 +18,21 @@ export type StorageChange =
 export async function notifyStorage(db: DbClient, change: StorageChange): Promise<void> {
   await db.$executeRawUnsafe(`SELECT pg_notify('${STORAGE_CHANNEL}', $1)`, JSON.stringify(change));
 }
+
+type LocalListener = (change: StorageChange) => void;
+// Both bundles (the server entry and Next's) share one set per process, hence globalThis.
+const local = globalThis as unknown as { __latticeStorageListeners?: Set<LocalListener> };
+const listeners = (local.__latticeStorageListeners ??= new Set());
+
+/**
+ * A committed change, told to this process's caches at once: the NOTIFY takes a round trip through
+ * Postgres, and a client that reads its own write on this server must not see the old value meanwhile.
+ */
+export function announceStorageChange(change: StorageChange): void {
+  for (const listener of listeners) listener(change);
+}
+
+export function onLocalStorageChange(listener: LocalListener): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}

@@ -4,7 +4,7 @@ import { loadHostBindings, type HostBindingTarget } from "../bindings/bindings.t
 import { getKvEntry, type KvEntryView } from "../kv/entries.ts";
 import { findStorageGrant, type StorageGrant } from "../storage-tokens/storage-tokens.ts";
 import { HEADERS_FILE, headersForFile, type HeaderRule } from "../static/header-rules.ts";
-import { STORAGE_CHANNEL, type StorageChange } from "./notify.ts";
+import { onLocalStorageChange, STORAGE_CHANNEL, type StorageChange } from "./notify.ts";
 
 /** A static object ready to send: headers computed once, bytes kept when the file is small. */
 export interface ServedFile {
@@ -46,6 +46,7 @@ export class StorageCache {
   private kv = new Map<string, KvEntryView | null>();
   private grants = new Map<string, StorageGrant | null>();
   private stopListening: (() => Promise<void>) | null = null;
+  private stopLocal: (() => void) | null = null;
   /** secret → SHA-256, so a client reusing its token is not hashed on every request (memory only). */
   private secretHashes = new Map<string, string>();
 
@@ -53,6 +54,7 @@ export class StorageCache {
 
   async start(): Promise<void> {
     if (this.stopListening) return;
+    this.stopLocal ??= onLocalStorageChange((change) => this.apply(change));
     try {
       this.stopListening = await this.database.listen(
         STORAGE_CHANNEL,
@@ -68,6 +70,8 @@ export class StorageCache {
   }
 
   async stop(): Promise<void> {
+    this.stopLocal?.();
+    this.stopLocal = null;
     const stop = this.stopListening;
     this.stopListening = null;
     this.listening = false;
@@ -81,6 +85,10 @@ export class StorageCache {
     } catch {
       return this.clear();
     }
+    this.apply(change);
+  }
+
+  private apply(change: StorageChange): void {
     switch (change.t) {
       case "bindings":
         this.gens.bindings++;

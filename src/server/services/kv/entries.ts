@@ -1,6 +1,6 @@
 import type { DbClient, PrismaClient, SqlRunner } from "../../db.ts";
 import { AppError } from "../../errors.ts";
-import { notifyStorage, STORAGE_CHANNEL, type StorageChange } from "../hosting/notify.ts";
+import { announceStorageChange, notifyStorage, STORAGE_CHANNEL, type StorageChange } from "../hosting/notify.ts";
 import { MAX_KV_VALUE_BYTES } from "./schemas.ts";
 import type { KvWriteBatcher } from "./write-batch.ts";
 
@@ -91,6 +91,7 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
     );
   }
   const row = rows[0];
+  if (row) announceStorageChange({ t: "kv", b: bucketId, k: key });
   if (!row) {
     throw new AppError(
       "PRECONDITION_FAILED",
@@ -116,7 +117,9 @@ export async function deleteKvEntry(prisma: PrismaClient, bucketId: string, buck
     await prisma.kvEntry.deleteMany({ where: { bucketId, key } });
     throw new AppError("NOT_FOUND", `No key "${key}" in bucket "${bucketName}".`);
   }
-  await notifyStorage(prisma, { t: "kv", b: bucketId, k: key });
+  const change = { t: "kv", b: bucketId, k: key } as const;
+  await notifyStorage(prisma, change);
+  announceStorageChange(change);
   return { key, deleted: true };
 }
 
