@@ -133,8 +133,8 @@ export function row(label: string, ours: Figure, anchorLabel: string, anchor: Fi
   const verdict = ratio >= target ? "meets" : `misses by ${((1 - ratio / target) * 100).toFixed(0)}%`;
   const cpu = ours.serverCpu === undefined ? "" : `  (cores busy: server ${ours.serverCpu.toFixed(2)}, Postgres ${ours.postgresCpu!.toFixed(2)})`;
   return [
-    `${label.padEnd(22)} ${ours.rps.toFixed(0).padStart(8)} req/s  p50 ${ours.p50ms.toFixed(2).padStart(6)} ms  p99 ${ours.p99ms.toFixed(2).padStart(6)} ms${cpu}`,
-    `${anchorLabel.padEnd(22)} ${anchor.rps.toFixed(0).padStart(8)} req/s  p50 ${anchor.p50ms.toFixed(2).padStart(6)} ms  p99 ${anchor.p99ms.toFixed(2).padStart(6)} ms`,
+    `${label.padEnd(26)} ${ours.rps.toFixed(0).padStart(8)} req/s  p50 ${ours.p50ms.toFixed(2).padStart(6)} ms  p99 ${ours.p99ms.toFixed(2).padStart(6)} ms${cpu}`,
+    `${anchorLabel.padEnd(26)} ${anchor.rps.toFixed(0).padStart(8)} req/s  p50 ${anchor.p50ms.toFixed(2).padStart(6)} ms  p99 ${anchor.p99ms.toFixed(2).padStart(6)} ms`,
     `  ratio ${ratio.toFixed(2)}× (target ≥ ${target}×: ${verdict}); p99 under 20 ms: ${ours.p99ms < 20 ? "yes" : "no"}`,
   ].join("\n");
 }
@@ -204,9 +204,10 @@ export function pidsNamed(name: string): number[] {
 
 /** Runs `measure` and adds how busy the server and Postgres were meanwhile (1.0 = one core). */
 export function withCpu(serverPid: number, seconds: number, measure: () => Figure): Figure {
+  // The same processes before and after (backends that come or go meanwhile are not counted).
   const postgres = pidsNamed("postgres");
   const [server0, pg0] = [cpuTicks([serverPid]), cpuTicks(postgres)];
   const figure = measure();
-  const [server1, pg1] = [cpuTicks([serverPid]), cpuTicks(pidsNamed("postgres"))];
-  return { ...figure, serverCpu: (server1 - server0) / 100 / seconds, postgresCpu: (pg1 - pg0) / 100 / seconds };
+  const [server1, pg1] = [cpuTicks([serverPid]), cpuTicks(postgres)];
+  return { ...figure, serverCpu: (server1 - server0) / 100 / seconds, postgresCpu: Math.max(0, pg1 - pg0) / 100 / seconds };
 }

@@ -129,16 +129,26 @@ try {
   if (ONLY.has("kv-get")) {
     const getTarget = { url: `${base}/`, headers: kvHeaders, script: path.join(import.meta.dirname, "kv-get.lua"), connections: CONNECTIONS };
     wrk({ ...getTarget, seconds: 2 });
-    const [ourGet, pgSelect] = rounds(() => [ours(() => wrk({ ...getTarget, seconds: SECONDS })), pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS)]);
-    Object.assign(figures, { ourGet, pgSelect });
-    results.push(row("KV GET (lattice)", ourGet, "pgbench -S", pgSelect, 1.2));
+    const [ourGet, ourGetLikePg, pgSelect] = rounds(() => [
+      ours(() => wrk({ ...getTarget, seconds: SECONDS })),
+      ours(() => wrk({ ...getTarget, connections: PGBENCH_CLIENTS, seconds: SECONDS })),
+      pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS),
+    ]);
+    Object.assign(figures, { ourGet, ourGetLikePg, pgSelect });
+    results.push(row(`KV GET (lattice, c${CONNECTIONS})`, ourGet, `pgbench -S (c${PGBENCH_CLIENTS})`, pgSelect, 1.2));
+    results.push(row(`KV GET (lattice, c${PGBENCH_CLIENTS})`, ourGetLikePg, `pgbench -S (c${PGBENCH_CLIENTS})`, pgSelect, 1.2));
   }
 
   if (ONLY.has("kv-put")) {
     const putTarget = { url: `${base}/`, headers: { ...kvHeaders, "content-type": "application/json" }, script: path.join(import.meta.dirname, "kv-put.lua"), connections: CONNECTIONS };
-    const [ourPut, pgUpdate] = rounds(() => [ours(() => wrk({ ...putTarget, seconds: SECONDS })), pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS)]);
-    Object.assign(figures, { ourPut, pgUpdate });
-    results.push(row("KV PUT (lattice)", ourPut, "pgbench -N", pgUpdate, 0.5));
+    const [ourPut, ourPutLikePg, pgUpdate] = rounds(() => [
+      ours(() => wrk({ ...putTarget, seconds: SECONDS })),
+      ours(() => wrk({ ...putTarget, connections: PGBENCH_CLIENTS, seconds: SECONDS })),
+      pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS),
+    ]);
+    Object.assign(figures, { ourPut, ourPutLikePg, pgUpdate });
+    results.push(row(`KV PUT (lattice, c${CONNECTIONS})`, ourPut, `pgbench -N (c${PGBENCH_CLIENTS})`, pgUpdate, 0.5));
+    results.push(row(`KV PUT (lattice, c${PGBENCH_CLIENTS})`, ourPutLikePg, `pgbench -N (c${PGBENCH_CLIENTS})`, pgUpdate, 0.5));
   }
 
   console.log(results.join("\n\n"));

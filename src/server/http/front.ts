@@ -445,6 +445,20 @@ const INLINE_BODY_BYTES = 64 * 1024;
 
 /** One response: a latin1 string of bytes for a single write, or head and a large body. */
 export function serialize(response: HostingResponse, method: string): string | [string, Buffer] {
+  // A hot file's whole answer is the same bytes for a second at a time (until Date changes).
+  const memo = wholeAnswers.get(response.headers);
+  const dateNow = currentDateLine();
+  if (memo && memo.date === dateNow && memo.body === response.body && memo.status === response.status && memo.method === method) return memo.text;
+  const reply = serializeOnce(response, method);
+  if (typeof reply === "string" && response.latin1) {
+    wholeAnswers.set(response.headers, { date: dateNow, body: response.body as string, status: response.status, method, text: reply });
+  }
+  return reply;
+}
+
+const wholeAnswers = new WeakMap<Record<string, string>, { date: string; body: string; status: number; method: string; text: string }>();
+
+function serializeOnce(response: HostingResponse, method: string): string | [string, Buffer] {
   const noBody = response.status === 204 || response.status === 304;
   let body = "";
   let large: Buffer | null = null;
