@@ -9,6 +9,7 @@ export const STORAGE_CHANNEL = "lattice_storage";
  */
 export type StorageChange =
   | { t: "kv"; b: string; k: string }
+  | { t: "kv-keys"; b: string; ks: string[] }
   | { t: "kv-bucket"; b: string }
   | { t: "static"; b: string }
   | { t: "bindings" }

@@ -103,6 +103,10 @@ export class StorageCache {
         this.gens.kv++;
         this.kv.delete(`${change.b}\0${change.k}`);
         return;
+      case "kv-keys":
+        this.gens.kv++;
+        for (const key of change.ks) this.kv.delete(`${change.b}\0${key}`);
+        return;
       case "kv-bucket":
         this.gens.kv++;
         for (const key of this.kv.keys()) if (key.startsWith(`${change.b}\0`)) this.kv.delete(key);

@@ -73,27 +73,40 @@ describe("KV group commit on Postgres", () => {
     expect(sql.statements).toBe(1);
   });
 
-  it("notifies every written key, so other servers' caches drop them", async () => {
-    const seen: string[] = [];
+  it("notifies every written key, so other servers' caches drop them: one NOTIFY per batch, or one per key when long keys would not fit", async () => {
+    const seen: string[][] = [];
     const stop = await t.database.listen(STORAGE_CHANNEL, (payload) => {
-      const change = JSON.parse(payload) as { t: string; b: string; k: string };
-      if (change.t === "kv" && change.b === bucketId) seen.push(change.k);
+      const change = JSON.parse(payload) as { t: string; b: string; k?: string; ks?: string[] };
+      if (change.b === bucketId && change.t === "kv") seen.push([change.k!]);
+      if (change.b === bucketId && change.t === "kv-keys") seen.push(change.ks!);
     });
+    const waitFor = async (count: number) => {
+      for (let i = 0; i < 100 && seen.flat().length < count; i++) await new Promise((r) => setTimeout(r, 20));
+    };
     const batcher = new KvWriteBatcher(t.database.sql, 1);
-    await Promise.all(["n1", "n2", "n3", "n4"].map((key) => batcher.put(bucketId, key, "1", null)));
-    for (let i = 0; i < 50 && seen.length < 4; i++) await new Promise((r) => setTimeout(r, 20));
+    const first = batcher.put(bucketId, "n0", "0", null); // alone; the next four go as one batch
+    await Promise.all([first, ...["n1", "n2", "n3", "n4"].map((key) => batcher.put(bucketId, key, "1", null))]);
+    await waitFor(5);
+    expect(seen).toEqual([["n0"], ["n1", "n2", "n3", "n4"]]);
+
+    seen.length = 0;
+    const long = Array.from({ length: 8 }, (_, i) => `long-${i}-${"x".repeat(1000)}`);
+    const lead = batcher.put(bucketId, "lead", "0", null);
+    await Promise.all([lead, ...long.map((key) => batcher.put(bucketId, key, "1", null))]);
+    await waitFor(9);
     await stop();
-    expect(seen.sort()).toEqual(["n1", "n2", "n3", "n4"]);
+    expect(seen.slice(1).map((keys) => keys.length)).toEqual(Array(8).fill(1)); // 8 NOTIFYs of one key each
+    expect(seen.slice(1).flat().sort()).toEqual([...long].sort());
   });
 
   it("one bad write in a batch fails alone; the others land", async () => {
     const batcher = new KvWriteBatcher(t.database.sql, 1);
     const first = batcher.put(bucketId, "b0", "0", null); // runs alone; the rest queue into one batch
     const good = ["b1", "b2", "b3"].map((key) => batcher.put(bucketId, key, "1", null));
-    const bad = batcher.put("00000000-0000-0000-0000-000000000000", "orphan", "1", null); // no such bucket
+    const bad = expect(batcher.put("00000000-0000-0000-0000-000000000000", "orphan", "1", null)).rejects.toThrow(/foreign key|violates/); // no such bucket
     await first;
     expect((await Promise.all(good)).map((r) => r.created)).toEqual([true, true, true]);
-    await expect(bad).rejects.toThrow(/foreign key|violates/);
+    await bad;
     expect((await rows(t.database, bucketId)).filter((r) => r.key.startsWith("b")).map((r) => r.key)).toEqual(["b0", "b1", "b2", "b3"]);
   });
 

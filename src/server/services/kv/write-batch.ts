@@ -22,7 +22,7 @@ type Row = { n: string | number; version: number; updated_at: Date | string; cre
 // `maxInFlight` statements are already running wait and then go together, as one multi-row
 // upsert: one round trip, one commit, one NOTIFY flush for the lot. Under light load every write
 // goes alone at once, so nothing waits for a batch to fill. Each write is still answered only
-// after its own commit; each gets its own version, `created` flag and NOTIFY.
+// after its own commit, with its own version and `created` flag; other servers hear of every key.
 const BATCH_SQL = `
 WITH input AS (
   SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) WITH ORDINALITY AS t(bucket_id, key, value, expires_at, n)
@@ -35,11 +35,18 @@ WITH input AS (
   ON CONFLICT (bucket_id, key) DO UPDATE
     SET value = EXCLUDED.value, version = kv_entries.version + 1, updated_at = now(), expires_at = EXCLUDED.expires_at
   RETURNING bucket_id, key, version, updated_at
+), notified AS (
+  -- One NOTIFY per bucket naming every written key when they fit ($5), else one per key.
+  SELECT pg_notify('${STORAGE_CHANNEL}', json_build_object('t', 'kv-keys', 'b', bucket_id, 'ks', json_agg(key))::text) FROM w WHERE $5::bool GROUP BY bucket_id
+  UNION ALL
+  SELECT pg_notify('${STORAGE_CHANNEL}', json_build_object('t', 'kv', 'b', bucket_id, 'k', key)::text) FROM w WHERE NOT $5::bool
 )
-SELECT i.n, w.version, w.updated_at, NOT coalesce(p.live, false) AS created,
-       pg_notify('${STORAGE_CHANNEL}', json_build_object('t', 'kv', 'b', w.bucket_id, 'k', w.key)::text) IS NULL AS notified
+SELECT i.n, w.version, w.updated_at, NOT coalesce(p.live, false) AS created, (SELECT count(*) FROM notified) AS notifications
 FROM input i JOIN w ON w.bucket_id = i.bucket_id AND w.key = i.key
 LEFT JOIN previous p ON p.bucket_id = i.bucket_id AND p.key = i.key`;
+
+/** NOTIFY payloads must stay under 8000 bytes; keys beyond this (as JSON) get one NOTIFY each. */
+const AGGREGATED_NOTIFY_BYTES = 6000;
 
 export class KvWriteBatcher {
   private queue: Pending[] = [];
@@ -90,11 +97,13 @@ export class KvWriteBatcher {
     this.inFlight++;
     for (const write of batch) this.busyKeys.set(writeId(write), (this.busyKeys.get(writeId(write)) ?? 0) + 1);
     try {
+      const keys = batch.map((w) => w.key);
       const rows = await this.sql.query<Row>(BATCH_SQL, [
         batch.map((w) => w.bucketId),
-        batch.map((w) => w.key),
+        keys,
         batch.map((w) => w.json),
         batch.map((w) => w.expiresAt),
+        Buffer.byteLength(JSON.stringify(keys)) <= AGGREGATED_NOTIFY_BYTES,
       ]);
       const byIndex = new Map(rows.map((row) => [Number(row.n), row]));
       batch.forEach((write, i) => {
