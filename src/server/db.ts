@@ -12,7 +12,11 @@ export type DbKind = "pglite" | "postgres";
 export interface SqlRunner {
   /** Runs one or more statements with no parameters. */
   exec(sql: string): Promise<void>;
-  query<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /**
+   * `prepared`: a name for a hot statement, prepared once per Postgres connection so later runs skip
+   * parsing and planning (PGlite ignores it).
+   */
+  query<T = Record<string, unknown>>(sql: string, params?: unknown[], prepared?: string): Promise<T[]>;
   /** Runs fn on one connection (PGlite has only one) so session state such as locks holds. */
   withSession<T>(fn: (session: SqlRunner) => Promise<T>): Promise<T>;
 }
@@ -50,8 +54,8 @@ function openPostgres(connectionString: string): Database {
     async exec(sql) {
       await client.query(sql);
     },
-    async query(sql, params) {
-      return (await client.query(sql, params as unknown[])).rows;
+    async query(sql, params, prepared) {
+      return (await (prepared ? client.query({ name: prepared, text: sql, values: params as unknown[] }) : client.query(sql, params as unknown[]))).rows;
     },
     async withSession(fn) {
       if (client !== pool) return fn(runner(client));

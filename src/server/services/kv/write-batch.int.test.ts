@@ -14,9 +14,9 @@ function counting(sql: SqlRunner): SqlRunner & { statements: number } {
   const counted = {
     statements: 0,
     exec: (text: string) => sql.exec(text),
-    query: <T,>(text: string, params?: unknown[]) => {
+    query: <T,>(text: string, params?: unknown[], prepared?: string) => {
       counted.statements++;
-      return sql.query<T>(text, params);
+      return sql.query<T>(text, params, prepared);
     },
     withSession: <T,>(fn: (session: SqlRunner) => Promise<T>) => sql.withSession(fn),
   };

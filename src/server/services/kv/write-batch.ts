@@ -104,7 +104,7 @@ export class KvWriteBatcher {
         batch.map((w) => w.json),
         batch.map((w) => w.expiresAt),
         Buffer.byteLength(JSON.stringify(keys)) <= AGGREGATED_NOTIFY_BYTES,
-      ]);
+      ], "lattice_kv_batch_put");
       const byIndex = new Map(rows.map((row) => [Number(row.n), row]));
       batch.forEach((write, i) => {
         const row = byIndex.get(i + 1);
