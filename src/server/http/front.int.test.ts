@@ -359,6 +359,18 @@ describe("the npm start front", () => {
     expect(received).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n\r\nbody\{\}$/);
   });
 
+  it("answers a write whose client half-closes right after sending it, then closes", async () => {
+    const body = JSON.stringify({ value: "half-closed" });
+    const socket = net.connect(server.port, "127.0.0.1");
+    let received = "";
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    const closed = new Promise<void>((resolve) => socket.on("close", () => resolve()));
+    socket.end(request("PUT", "kv.example.com", "/half", { Authorization: `Bearer ${writeToken}`, "Content-Length": String(body.length) }) + body);
+    await closed;
+    expect(received).toMatch(/^HTTP\/1\.1 201 Created\r\n/);
+    expect(received).toContain('"value":"half-closed"');
+  });
+
   it("closes its idle keep-alive connections on SIGTERM and exits 0", async () => {
     const second = await startServer({ databaseUrl: t.url });
     const socket = net.connect(second.port, "127.0.0.1");

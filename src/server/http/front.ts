@@ -105,6 +105,8 @@ class FrontConnection {
   private waitingForDrain = false;
   /** Whether a request has been answered here: a fresh connection may have one on the way. */
   private answered = false;
+  /** The client half-closed: nothing more will come. */
+  private clientDone = false;
 
   constructor(
     private readonly front: HttpFront,
@@ -129,9 +131,12 @@ class FrontConnection {
   }
 
   private readonly onError = () => this.socket.destroy();
-  // http.Server sockets are half-open capable: when the client is done sending, we are done too
-  // (after the answers already written).
-  private readonly onEnd = () => this.socket.end();
+  // http.Server sockets are half-open capable: when the client is done sending, we are done too,
+  // after the answers already written and the one still being worked out.
+  private readonly onEnd = () => {
+    this.clientDone = true;
+    if (!this.busy) this.socket.end();
+  };
   private readonly onClose = () => this.front.connections.delete(this);
 
   private readonly onData = (chunk: Buffer) => {
@@ -196,7 +201,7 @@ class FrontConnection {
       this.pending = data.subarray(offset);
     } else this.pending = null;
     this.write(out);
-    if (this.front.closing && !this.pending) this.socket.end();
+    if ((this.front.closing && !this.pending) || this.clientDone) this.socket.end();
   }
 
   private answerLater(request: FrontRequest): void {
@@ -237,7 +242,7 @@ class FrontConnection {
     this.pending = rest.length ? rest : null;
     if (this.socket.isPaused() && !this.waitingForDrain) this.socket.resume();
     if (this.pending) this.answer();
-    else if (this.front.closing) this.socket.end();
+    else if (this.front.closing || this.clientDone) this.socket.end();
   }
 
   private write(out: string | Buffer): void {
