@@ -240,6 +240,22 @@ describe("NOTIFY keeps several server processes coherent", () => {
   });
 });
 
+describe("KV keys", () => {
+  it("refuses keys a bound host could not address (backslash, . or .. segments) on every write path, and keeps dots inside names", async () => {
+    for (const key of ["a/../b", "./a", "a/..", "a\\b"]) {
+      const viaTrpc = await trpc(a, "mutation", "kv.put", owner, { bucket: "config", key, value: 1 });
+      expect(viaTrpc.status, key).toBe(422);
+      expect(JSON.stringify(viaTrpc.body), key).toContain("key must not contain a backslash or . or .. segments");
+    }
+    const viaJson = await api(a, "PUT", `/api/v1/kv/buckets/config/keys/a%5Cb`, owner, { value: 1 });
+    expect(viaJson.status).toBe(422);
+    expect(await t.database.prisma.kvEntry.count({ where: { key: { in: ["a/../b", "./a", "a/..", "a\\b"] } } })).toBe(0);
+
+    expect((await trpc(a, "mutation", "kv.put", owner, { bucket: "config", key: "v1.2/.env.local", value: "ok" })).status).toBe(200);
+    expect((await api(a, "GET", "/api/v1/kv/buckets/config/keys/v1.2/.env.local", owner)).body).toMatchObject({ key: "v1.2/.env.local", value: "ok" });
+  });
+});
+
 describe("bucket lifecycle", () => {
   it("refuses to delete a bucket that is still bound, unless forced (which removes its bindings)", async () => {
     expect((await api(a, "POST", "/api/v1/kv/buckets", owner, { name: "doomed" })).status).toBe(201);

@@ -6,7 +6,9 @@ export const kvKeySchema = z
   .string({ error: "key is required" })
   .min(1, "key must not be empty")
   .max(1024, "key is too long (1024 characters at most)")
-  .refine((key) => !key.includes("\0"), "key must not contain NUL");
+  .refine((key) => !key.includes("\0"), "key must not contain NUL")
+  // A key is also a URL path on bound hosts, which refuse these (they could mean another path).
+  .refine((key) => !key.includes("\\") && key.split("/").every((s) => s !== "." && s !== ".."), "key must not contain a backslash or . or .. segments");
 
 export const MAX_KV_VALUE_BYTES = 1024 * 1024;
 
