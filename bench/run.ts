@@ -126,29 +126,27 @@ try {
   const kvHeaders = { host: "kv.bench.test", authorization: `Bearer ${storage.token}` };
   const probe = await hostRequest(server.port, { host: "kv.bench.test", path: "/k1", headers: { authorization: `Bearer ${storage.token}` } });
   if (probe.status !== 200) throw new Error(`KV GET → ${probe.status} ${probe.body}`);
+  /** KV at wrk's concurrency and at pgbench's own, beside the pgbench mode it is measured against. */
+  const compareKv = (label: string, script: string, headers: Record<string, string>, anchorMode: string, target: number) => {
+    const kvTarget = { url: `${base}/`, headers, script: path.join(import.meta.dirname, script), connections: CONNECTIONS };
+    wrk({ ...kvTarget, seconds: 2 });
+    const [wide, likePg, anchor] = rounds(() => [
+      ours(() => wrk({ ...kvTarget, seconds: SECONDS })),
+      ours(() => wrk({ ...kvTarget, connections: PGBENCH_CLIENTS, seconds: SECONDS })),
+      pgbench(pgbenchDb, [anchorMode], PGBENCH_CLIENTS, SECONDS),
+    ]);
+    const anchorLabel = `pgbench ${anchorMode} (c${PGBENCH_CLIENTS})`;
+    results.push(row(`${label} (lattice, c${CONNECTIONS})`, wide, anchorLabel, anchor, target));
+    results.push(row(`${label} (lattice, c${PGBENCH_CLIENTS})`, likePg, anchorLabel, anchor, target));
+    return [wide, likePg, anchor] as const;
+  };
   if (ONLY.has("kv-get")) {
-    const getTarget = { url: `${base}/`, headers: kvHeaders, script: path.join(import.meta.dirname, "kv-get.lua"), connections: CONNECTIONS };
-    wrk({ ...getTarget, seconds: 2 });
-    const [ourGet, ourGetLikePg, pgSelect] = rounds(() => [
-      ours(() => wrk({ ...getTarget, seconds: SECONDS })),
-      ours(() => wrk({ ...getTarget, connections: PGBENCH_CLIENTS, seconds: SECONDS })),
-      pgbench(pgbenchDb, ["-S"], PGBENCH_CLIENTS, SECONDS),
-    ]);
+    const [ourGet, ourGetLikePg, pgSelect] = compareKv("KV GET", "kv-get.lua", kvHeaders, "-S", 1.2);
     Object.assign(figures, { ourGet, ourGetLikePg, pgSelect });
-    results.push(row(`KV GET (lattice, c${CONNECTIONS})`, ourGet, `pgbench -S (c${PGBENCH_CLIENTS})`, pgSelect, 1.2));
-    results.push(row(`KV GET (lattice, c${PGBENCH_CLIENTS})`, ourGetLikePg, `pgbench -S (c${PGBENCH_CLIENTS})`, pgSelect, 1.2));
   }
-
   if (ONLY.has("kv-put")) {
-    const putTarget = { url: `${base}/`, headers: { ...kvHeaders, "content-type": "application/json" }, script: path.join(import.meta.dirname, "kv-put.lua"), connections: CONNECTIONS };
-    const [ourPut, ourPutLikePg, pgUpdate] = rounds(() => [
-      ours(() => wrk({ ...putTarget, seconds: SECONDS })),
-      ours(() => wrk({ ...putTarget, connections: PGBENCH_CLIENTS, seconds: SECONDS })),
-      pgbench(pgbenchDb, ["-N"], PGBENCH_CLIENTS, SECONDS),
-    ]);
+    const [ourPut, ourPutLikePg, pgUpdate] = compareKv("KV PUT", "kv-put.lua", { ...kvHeaders, "content-type": "application/json" }, "-N", 0.5);
     Object.assign(figures, { ourPut, ourPutLikePg, pgUpdate });
-    results.push(row(`KV PUT (lattice, c${CONNECTIONS})`, ourPut, `pgbench -N (c${PGBENCH_CLIENTS})`, pgUpdate, 0.5));
-    results.push(row(`KV PUT (lattice, c${PGBENCH_CLIENTS})`, ourPutLikePg, `pgbench -N (c${PGBENCH_CLIENTS})`, pgUpdate, 0.5));
   }
 
   console.log(results.join("\n\n"));

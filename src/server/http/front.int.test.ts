@@ -1,14 +1,12 @@
-import crypto from "node:crypto";
 import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/database.ts";
 import { startServer, type RunningServer } from "../../../test/support/server.ts";
+import { deployFiles, sha256 as sha } from "../../../test/support/storage.ts";
 import { registerTeam } from "../services/teams/register-team.ts";
 import { createBucket } from "../services/buckets/buckets.ts";
 import { createBinding } from "../services/bindings/bindings.ts";
 import { createStorageToken } from "../services/storage-tokens/storage-tokens.ts";
-import { putBlob } from "../services/static/blobs.ts";
-import { createDeploy } from "../services/static/deploys.ts";
 import { putKvEntry } from "../services/kv/entries.ts";
 import type { Principal } from "../auth/principal.ts";
 
@@ -98,7 +96,6 @@ async function exchange(port: number, packets: (string | Buffer)[], count: numbe
 const request = (method: string, host: string, path: string, headers: Record<string, string> = {}) =>
   `${method} ${path} HTTP/1.1\r\nHost: ${host}\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
 const get = (host: string, path: string, headers?: Record<string, string>) => request("GET", host, path, headers);
-const sha = (s: string) => crypto.createHash("sha256").update(s).digest("hex");
 
 let t: TestDatabase;
 let server: RunningServer;
@@ -108,12 +105,7 @@ let otherToken: string;
 let writeToken: string;
 let operatorToken: string;
 
-async function deploy(bucket: string, files: Record<string, string>) {
-  for (const content of Object.values(files)) await putBlob(t.database.prisma, sha(content), Buffer.from(content));
-  await createDeploy(t.database.prisma, bucket, {
-    files: Object.entries(files).map(([p, content]) => ({ path: p, sha256: sha(content), size: Buffer.byteLength(content) })),
-  });
-}
+const deploy = (bucket: string, files: Record<string, string>) => deployFiles(t.database.prisma, bucket, files);
 
 beforeAll(async () => {
   t = await createTestDatabase();

@@ -12,7 +12,7 @@
 import http from "node:http";
 import type net from "node:net";
 import { AppError } from "../errors.ts";
-import type { HostingRequest, HostingResponse, HostingService } from "../services/hosting/index.ts";
+import { internalError, type HostingRequest, type HostingResponse, type HostingService } from "../services/hosting/index.ts";
 
 /** Node's default --max-http-header-size: a longer head goes to Node, which answers 431. */
 const MAX_HEAD_BYTES = 16 * 1024;
@@ -42,8 +42,6 @@ interface FrontRequest extends HostingRequest {
 
 /** Larger bodies go to Node's path, which refuses what its route does not accept (413). */
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
-const FAILED_BODY = "Internal server error\n";
-const FAILED_HEADERS = { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", "content-length": String(FAILED_BODY.length) };
 
 /**
  * Puts the front before `server`'s own connection handling. `server` still listens, times out
@@ -230,7 +228,7 @@ class FrontConnection {
         this.busy = false;
         console.error(`[lattice] hosting failed: ${error.message}`);
         if (this.socket.destroyed) return;
-        this.write(serialize({ status: 500, headers: FAILED_HEADERS, body: FAILED_BODY }, request.method) as string);
+        this.write(serialize(internalError(), request.method) as string);
         this.afterAnswer();
       },
     );
@@ -276,6 +274,15 @@ class FrontConnection {
   }
 }
 
+/** The request headers the hosting service reads; each may be sent at most once. */
+interface KeptHeaders {
+  host?: string;
+  authorization?: string;
+  "if-none-match"?: string;
+  "if-match"?: string;
+}
+const KEPT = new Set<string>(["host", "authorization", "if-none-match", "if-match"]);
+
 /** A parsed request: plain fields and prototype methods, so a hot answer allocates little. */
 class ParsedRequest implements FrontRequest {
   body: Buffer | null = null;
@@ -285,24 +292,11 @@ class ParsedRequest implements FrontRequest {
     readonly path: string,
     readonly query: string,
     readonly bodyLength: number,
-    private readonly authorization: string | undefined,
-    private readonly ifNoneMatch: string | undefined,
-    private readonly ifMatch: string | undefined,
+    private readonly kept: KeptHeaders,
   ) {}
 
   header(name: string): string | undefined {
-    switch (name) {
-      case "authorization":
-        return this.authorization;
-      case "if-none-match":
-        return this.ifNoneMatch;
-      case "if-match":
-        return this.ifMatch;
-      case "host":
-        return this.host;
-      default:
-        return undefined;
-    }
+    return KEPT.has(name) ? this.kept[name as keyof KeptHeaders] : undefined;
   }
 
   readBody(limit: number): Promise<Buffer> {
@@ -329,10 +323,7 @@ export function parseHead(head: string): FrontRequest | null {
   const target = line.slice(space + 1, -9);
   if (!ORIGIN_FORM.test(target)) return null;
 
-  let host: string | undefined;
-  let authorization: string | undefined;
-  let ifNoneMatch: string | undefined;
-  let ifMatch: string | undefined;
+  const kept: KeptHeaders = {};
   let contentLength: string | undefined;
   let start = lineEnd === -1 ? head.length : lineEnd + 2;
   while (start < head.length) {
@@ -359,23 +350,13 @@ export function parseHead(head: string): FrontRequest | null {
         continue;
     }
     const value = head.slice(colon + 1, end).trim();
-    switch (name.toLowerCase()) {
-      case "host":
-        if (host !== undefined || value === "") return null;
-        host = value;
-        break;
-      case "authorization":
-        if (authorization !== undefined) return null;
-        authorization = value;
-        break;
-      case "if-none-match":
-        if (ifNoneMatch !== undefined) return null;
-        ifNoneMatch = value;
-        break;
-      case "if-match":
-        if (ifMatch !== undefined) return null;
-        ifMatch = value;
-        break;
+    const lower = name.toLowerCase();
+    if (KEPT.has(lower)) {
+      if (kept[lower as keyof KeptHeaders] !== undefined) return null;
+      kept[lower as keyof KeptHeaders] = value;
+      continue;
+    }
+    switch (lower) {
       case "connection":
         if (value.toLowerCase() !== "keep-alive") return null;
         break;
@@ -390,20 +371,12 @@ export function parseHead(head: string): FrontRequest | null {
         return null;
     }
   }
-  if (host === undefined) return null;
+  const host = kept.host;
+  if (!host) return null;
   const bodyLength = contentLength === undefined ? 0 : Number(contentLength);
   if (bodyLength > MAX_BODY_BYTES) return null;
   const q = target.indexOf("?");
-  return new ParsedRequest(
-    method,
-    host,
-    q === -1 ? target : target.slice(0, q),
-    q === -1 ? "" : target.slice(q + 1),
-    bodyLength,
-    authorization,
-    ifNoneMatch,
-    ifMatch,
-  );
+  return new ParsedRequest(method, host, q === -1 ? target : target.slice(0, q), q === -1 ? "" : target.slice(q + 1), bodyLength, kept);
 }
 
 /** The line [start, stop) holds no CR or LF of its own: its only CRLF is the one at `stop`. */

@@ -1,4 +1,3 @@
-import crypto from "node:crypto";
 import http from "node:http";
 import fs from "node:fs";
 import os from "node:os";
@@ -7,13 +6,12 @@ import { execFile, spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../../test/support/database.ts";
 import { startServer, type RunningServer } from "../../../../test/support/server.ts";
+import { deployFiles, sha256 as sha } from "../../../../test/support/storage.ts";
 import { freePort } from "../../../../test/support/postgres.ts";
 import { registerTeam } from "../teams/register-team.ts";
 import { createBucket } from "../buckets/buckets.ts";
 import { createBinding } from "../bindings/bindings.ts";
 import { createStorageToken } from "../storage-tokens/storage-tokens.ts";
-import { putBlob } from "../static/blobs.ts";
-import { createDeploy } from "../static/deploys.ts";
 import { putKvEntry } from "../kv/entries.ts";
 import type { Principal } from "../../auth/principal.ts";
 
@@ -38,14 +36,8 @@ function raw(port: number, options: { method?: string; host: string; path: strin
   });
 }
 
-const sha = (s: string | Buffer) => crypto.createHash("sha256").update(s).digest("hex");
 
-async function deploy(t: TestDatabase, bucket: string, files: Record<string, string>) {
-  for (const content of Object.values(files)) await putBlob(t.database.prisma, sha(content), Buffer.from(content));
-  return createDeploy(t.database.prisma, bucket, {
-    files: Object.entries(files).map(([p, content]) => ({ path: p, sha256: sha(content), size: Buffer.byteLength(content) })),
-  });
-}
+const deploy = (t: TestDatabase, bucket: string, files: Record<string, string>) => deployFiles(t.database.prisma, bucket, files);
 
 async function startNext(databaseUrl: string): Promise<{ port: number; child: ChildProcess; stop(): Promise<void> }> {
   const port = await freePort();

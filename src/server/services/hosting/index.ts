@@ -1,1 +1,1 @@
-export { HostingService, hostingService, type HostingRequest, type HostingResponse } from "./serve-bound-host.ts";
+export { HostingService, hostingService, internalError, type HostingRequest, type HostingResponse } from "./serve-bound-host.ts";

@@ -40,6 +40,11 @@ function text(status: number, message: string, extra: Record<string, string> = {
   return { status, headers: { "content-type": TEXT, "cache-control": "no-store", "content-length": String(Buffer.byteLength(body)), ...extra }, body };
 }
 
+/** The answer when the database fails under a bound-host request (both entries send this one). */
+export function internalError(): HostingResponse {
+  return text(500, "Internal server error");
+}
+
 function json(status: number, value: unknown, extra: Record<string, string> = {}): HostingResponse {
   const body = JSON.stringify(value);
   return { status, headers: { "content-type": "application/json", "cache-control": "no-store", "content-length": String(Buffer.byteLength(body)), ...extra }, body };
@@ -151,7 +156,7 @@ export class HostingService {
     } catch (error) {
       if (isAppError(error)) return binding.surface === "kv" ? jsonError(error) : text(error.status, error.message);
       console.error(`[lattice] hosting ${binding.host}: ${(error as Error)?.stack ?? String(error)}`);
-      return text(500, "Internal server error");
+      return internalError();
     }
   }
 
