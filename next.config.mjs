@@ -14,6 +14,19 @@ const nextConfig = {
   distDir: process.env.LATTICE_NEXT_DIR ?? ".next",
   poweredByHeader: false,
   typescript: { ignoreBuildErrors: false },
+  // No one frames the dashboard or the API (clickjacking). Bound-host (bucket) responses are the
+  // user's content: `npm start` answers them before Next, plain `next start` in src/proxy.ts.
+  async headers() {
+    return [
+      {
+        source: "/:path*",
+        headers: [
+          { key: "X-Frame-Options", value: "DENY" },
+          { key: "Content-Security-Policy", value: "frame-ancestors 'none'" },
+        ],
+      },
+    ];
+  },
 };
 
 export default nextConfig;

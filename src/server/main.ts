@@ -10,6 +10,7 @@ import { applyMigrations, defaultMigrationsDir } from "./db/migrate.ts";
 import { AppError } from "./errors.ts";
 import { hostingService, type HostingService } from "./services/hosting/index.ts";
 import { HttpFront } from "./http/front.ts";
+import { addressFrom, CLIENT_ADDRESS_HEADER, markAddressHeaderTrusted, trustProxy } from "./http/client-address.ts";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
 const root = process.env.LATTICE_ROOT ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -34,7 +35,16 @@ async function main(): Promise<void> {
 
   const hosting = await hostingService(database);
 
+  markAddressHeaderTrusted();
+  const trustedProxy = trustProxy();
   const toNext = (req: http.IncomingMessage, res: http.ServerResponse) => {
+    // Only a proxy the operator vouched for (LATTICE_TRUST_PROXY) may say which host, scheme and
+    // client this is: otherwise next-auth would build its links from a client's X-Forwarded-Host.
+    // Next fills these from the Host and the socket when they are absent.
+    if (!trustedProxy) {
+      for (const name of ["x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-forwarded-for"]) delete req.headers[name];
+    }
+    req.headers[CLIENT_ADDRESS_HEADER] = addressFrom(trustedProxy ? req.headers["x-forwarded-for"] : undefined, req.socket.remoteAddress) ?? "";
     handle(req, res).catch((error: Error) => {
       console.error(`[lattice] request failed: ${error.message}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });

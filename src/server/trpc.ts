@@ -6,10 +6,14 @@ import { AppError, isAppError } from "./errors.ts";
 import { bearerFrom, principalFromApiToken, requireScope, type Principal } from "./auth/principal.ts";
 import type { Scope } from "./auth/scopes.ts";
 import { formatZodError } from "./http/zod-message.ts";
+import { clientAddress } from "./http/client-address.ts";
+import { isCode, throttled } from "./auth/throttle.ts";
 
 export interface Context {
   db: Database;
   headers: Headers;
+  /** The caller's address when the server can trust it (per-address throttling). */
+  address: string | undefined;
   /** Resolved on first use: a bearer token wins over a session cookie. */
   principal(): Promise<Principal | null>;
 }
@@ -20,13 +24,15 @@ export function createContext(opts: {
   session?: () => Promise<Principal | null>;
 }): Context {
   let resolved: Promise<Principal | null> | undefined;
+  const address = clientAddress(opts.headers);
   return {
     db: opts.db,
     headers: opts.headers,
+    address,
     principal() {
       resolved ??= (async () => {
         const bearer = bearerFrom(opts.headers.get("authorization"));
-        if (bearer) return principalFromApiToken(opts.db.prisma, bearer);
+        if (bearer) return throttled("token", { address }, () => principalFromApiToken(opts.db.prisma, bearer), isCode("UNAUTHORIZED"));
         return opts.session ? opts.session() : null;
       })();
       return resolved;
@@ -43,6 +49,7 @@ const TRPC_CODE: Record<AppError["code"], TRPCError["code"]> = {
   CONFLICT: "CONFLICT",
   PRECONDITION_FAILED: "PRECONDITION_FAILED",
   PAYLOAD_TOO_LARGE: "PAYLOAD_TOO_LARGE",
+  UNSUPPORTED_MEDIA_TYPE: "UNSUPPORTED_MEDIA_TYPE",
   UNPROCESSABLE_CONTENT: "UNPROCESSABLE_CONTENT",
   TOO_MANY_REQUESTS: "TOO_MANY_REQUESTS",
   INTERNAL_SERVER_ERROR: "INTERNAL_SERVER_ERROR",

@@ -4,7 +4,7 @@ import { serverCaller } from "@/trpc/server";
 import { sessionPrincipal } from "@/server/auth/next-auth";
 import { LatticeLogo } from "../_components/logo";
 import { SidebarNav } from "../_components/sidebar-nav";
-import { SignOutButton } from "../_components/sign-out-button";
+import { SignOutButton, SignOutEverywhereButton } from "../_components/sign-out-button";
 import { DashboardProviders } from "../_components/providers";
 
 // The shell only. Each page checks the session itself: a layout is not re-run on every navigation.
@@ -46,6 +46,7 @@ export default async function DashboardLayout({ children }: { children: React.Re
                   <span className="text-xs text-zinc-500">{user.email}</span>
                 </span>
               </div>
+              <SignOutEverywhereButton />
               <SignOutButton />
             </div>
           </header>

@@ -22,7 +22,14 @@ export function SignInForm({ next }: { next: string }) {
         redirect: false,
       });
       if (!result?.ok || result.error) {
-        setError(result?.status === 401 || result?.error === "CredentialsSignin" ? "Wrong email or password." : "Sign-in failed. Try again.");
+        const wait = /^TooManyAttempts:(\d+)$/.exec(result?.error ?? "")?.[1];
+        setError(
+          wait
+            ? `Too many attempts, try again in ${wait} s.`
+            : result?.status === 401 || result?.error === "CredentialsSignin"
+              ? "Wrong email or password."
+              : "Sign-in failed. Try again.",
+        );
         setPending(false);
         return;
       }

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import type { NextAuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
@@ -6,8 +7,11 @@ import { db } from "../db.ts";
 import { authSecret } from "../env.ts";
 import { verifyPassword } from "./password.ts";
 import { principalFromUserId, type Principal } from "./principal.ts";
+import { endSession } from "../services/account/sessions.ts";
 
 const credentials = z.object({ email: z.string().trim().toLowerCase().max(254), password: z.string().min(1).max(200) });
+
+export const SESSION_MAX_AGE_S = 30 * 24 * 3600;
 
 let options: NextAuthOptions | undefined;
 
@@ -16,30 +20,45 @@ let options: NextAuthOptions | undefined;
 export function authOptions(): NextAuthOptions {
   options ??= {
     secret: authSecret(),
-    session: { strategy: "jwt", maxAge: 30 * 24 * 3600 },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_S },
     pages: { signIn: "/signin" },
     providers: [
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        // Throttled in src/app/api/auth/[...nextauth]/route.ts, before this runs.
         async authorize(raw) {
           const parsed = credentials.safeParse(raw);
           if (!parsed.success) return null;
           const user = await db().prisma.user.findUnique({ where: { email: parsed.data.email } });
           const ok = await verifyPassword(parsed.data.password, user?.passwordHash);
           if (!user || !ok) return null;
-          return { id: user.id, email: user.email, name: user.displayName };
+          return { id: user.id, email: user.email, name: user.displayName, generation: user.sessionGeneration };
         },
       }),
     ],
     callbacks: {
       jwt({ token, user }) {
-        if (user) token.sub = user.id;
+        // At sign-in: a session id (so a sign-out can end just this session) and the user's
+        // session generation (so a password change or "sign out everywhere" ends all of them).
+        if (user) {
+          token.sub = user.id;
+          token.sid = crypto.randomUUID();
+          token.generation = (user as { generation?: number }).generation ?? 0;
+        }
         return token;
       },
       session({ session, token }) {
-        if (session.user && token.sub) (session.user as { id?: string }).id = token.sub;
+        if (session.user && token.sub) {
+          Object.assign(session.user, { id: token.sub, sid: token.sid, generation: token.generation });
+        }
         return session;
+      },
+    },
+    events: {
+      // Awaited by next-auth before it clears the cookie: a copy of it stops working too.
+      async signOut({ token }) {
+        if (token?.sub && typeof token.sid === "string") await endSession(db().prisma, token.sub, token.sid, SESSION_MAX_AGE_S);
       },
     },
   };
@@ -49,7 +68,7 @@ export function authOptions(): NextAuthOptions {
 /** The signed-in dashboard user, or null. Checked in every page and procedure, never only in a layout. */
 export async function sessionPrincipal(): Promise<Principal | null> {
   const session = await getServerSession(authOptions());
-  const userId = (session?.user as { id?: string } | undefined)?.id;
-  if (!userId) return null;
-  return principalFromUserId(db().prisma, userId);
+  const user = session?.user as { id?: string; sid?: unknown; generation?: unknown } | undefined;
+  if (!user?.id) return null;
+  return principalFromUserId(db().prisma, user.id, { sid: user.sid, generation: user.generation });
 }

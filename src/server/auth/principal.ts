@@ -51,10 +51,24 @@ function touchMembership(db: DbClient, membership: { id: string; lastSeenAt: Dat
   }
 }
 
-/** A dashboard session's user; null once they left or were removed from the team. */
-export async function principalFromUserId(db: DbClient, userId: string): Promise<Principal | null> {
-  const user = await db.user.findUnique({ where: { id: userId }, include: { memberships: { select: { id: true, lastSeenAt: true } } } });
+/** What a dashboard session's JWT carries besides the user id (set at sign-in, see next-auth.ts). */
+export interface SessionClaims {
+  sid?: unknown;
+  generation?: unknown;
+}
+
+/**
+ * A dashboard session's user; null once they left or were removed from the team, or once the
+ * session was ended (its own sign-out, or a bumped session generation).
+ */
+export async function principalFromUserId(db: DbClient, userId: string, claims: SessionClaims): Promise<Principal | null> {
+  if (typeof claims.sid !== "string" || typeof claims.generation !== "number") return null;
+  const user = await db.user.findUnique({
+    where: { id: userId },
+    include: { memberships: { select: { id: true, lastSeenAt: true } }, endedSessions: { where: { sid: claims.sid }, select: { sid: true } } },
+  });
   if (!user || user.memberships.length === 0) return null;
+  if (user.sessionGeneration !== claims.generation || user.endedSessions.length > 0) return null;
   touchMembership(db, user.memberships[0]!, new Date());
   return { userId: user.id, email: user.email, displayName: user.displayName, scopes: user.scopes, via: "session" };
 }

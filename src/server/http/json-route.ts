@@ -4,6 +4,9 @@ import { AppError, isAppError } from "../errors.ts";
 import { bearerFrom, principalFromApiToken, requireScope, type Principal } from "../auth/principal.ts";
 import type { Scope } from "../auth/scopes.ts";
 import { formatZodError } from "./zod-message.ts";
+import { clientAddress } from "./client-address.ts";
+import { assertSessionMutationAllowed } from "./csrf.ts";
+import { isCode, retryAfterOf, throttled } from "../auth/throttle.ts";
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -18,12 +21,13 @@ interface HandlerArgs<I> {
 }
 
 /** Plain JSON error body, the same shape on every /api/v1 route. */
-export function errorResponse(status: number, code: string, message: string): Response {
-  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store" } });
+export function errorResponse(status: number, code: string, message: string, headers: Record<string, string> = {}): Response {
+  return Response.json({ error: { code, message } }, { status, headers: { "cache-control": "no-store", ...headers } });
 }
 
 export function toErrorResponse(error: unknown): Response {
-  if (isAppError(error)) return errorResponse(error.status, error.code, error.message);
+  const retryAfter = retryAfterOf(error);
+  if (isAppError(error)) return errorResponse(error.status, error.code, error.message, retryAfter ? { "retry-after": String(retryAfter) } : {});
   if (error instanceof ZodError) return errorResponse(422, "UNPROCESSABLE_CONTENT", formatZodError(error));
   console.error(`[lattice] unexpected error: ${(error as Error)?.stack ?? String(error)}`);
   return errorResponse(500, "INTERNAL_SERVER_ERROR", "Internal server error");
@@ -45,6 +49,11 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
+/** An operator token, with failed guesses throttled per client address. */
+export function bearerPrincipal(database: Database, bearer: string, request: Request): Promise<Principal> {
+  return throttled("token", { address: clientAddress(request.headers) }, () => principalFromApiToken(database.prisma, bearer), isCode("UNAUTHORIZED"));
+}
+
 /**
  * Wraps a /api/v1 route handler: auth, JSON parsing, validation and the one error mapping.
  * The handler itself only calls a service.
@@ -58,8 +67,11 @@ export function jsonRoute<S extends z.ZodType | undefined>(
       const database = db();
       let principal: Principal | null = null;
       const bearer = bearerFrom(request.headers.get("authorization"));
-      if (bearer) principal = await principalFromApiToken(database.prisma, bearer);
-      else if (spec.access !== "public" && spec.session) principal = await spec.session();
+      if (bearer) principal = await bearerPrincipal(database, bearer, request);
+      else if (spec.access !== "public" && spec.session) {
+        assertSessionMutationAllowed(request);
+        principal = await spec.session();
+      }
       if (spec.access === "authed" && !principal) {
         throw new AppError("UNAUTHORIZED", "Sign in or send an API token (Authorization: Bearer lat_…).");
       }

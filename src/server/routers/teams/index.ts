@@ -55,7 +55,7 @@ export const teamsRouter = router({
   join: publicProcedure
     .input(redeemInvitationInput)
     .output(z.object({ user: userOutput, team, role: z.string(), token: z.string(), tokenPrefix: z.string() }))
-    .mutation(({ ctx, input }) => redeemInvitation(ctx.db.prisma, input)),
+    .mutation(({ ctx, input }) => redeemInvitation(ctx.db.prisma, input, { address: ctx.address })),
 
   whoami: authedProcedure.output(whoamiOutput).query(({ ctx }) => whoAmI(ctx.db.prisma, ctx.principal.userId)),
 

@@ -1,9 +1,12 @@
 import { ZodError, type z } from "zod";
 import { db, type Database } from "../../db.ts";
 import { AppError } from "../../errors.ts";
-import { bearerFrom, principalFromApiToken, requireScope, type Principal } from "../../auth/principal.ts";
+import { bearerFrom, requireScope, type Principal } from "../../auth/principal.ts";
 import { TOKEN_PREFIXES } from "../../auth/tokens.ts";
-import { toErrorResponse } from "../../http/json-route.ts";
+import { bearerPrincipal, toErrorResponse } from "../../http/json-route.ts";
+import { clientAddress } from "../../http/client-address.ts";
+import { assertSessionMutationAllowed } from "../../http/csrf.ts";
+import { isCode, throttled } from "../../auth/throttle.ts";
 import { surfaceScope, type AccessLevel, type Surface } from "../buckets/schemas.ts";
 import { requireStorageGrant, type StorageGrant } from "./storage-tokens.ts";
 
@@ -46,9 +49,11 @@ export function storageRoute<S extends z.ZodType | undefined>(
       const bearer = bearerFrom(request.headers.get("authorization"));
       let actor: StorageHandlerArgs<unknown>["actor"];
       if (bearer?.startsWith(TOKEN_PREFIXES.storage)) {
-        actor = { grant: await requireStorageGrant(database.prisma, bearer, spec.surface, spec.bucketParam === false ? null : bucket, spec.level) };
+        const check = () => requireStorageGrant(database.prisma, bearer, spec.surface, spec.bucketParam === false ? null : bucket, spec.level);
+        actor = { grant: await throttled("token", { address: clientAddress(request.headers) }, check, isCode("UNAUTHORIZED")) };
       } else {
-        const principal = bearer ? await principalFromApiToken(database.prisma, bearer) : ((await spec.session?.()) ?? null);
+        if (!bearer) assertSessionMutationAllowed(request, { rawBytes: spec.raw });
+        const principal = bearer ? await bearerPrincipal(database, bearer, request) : ((await spec.session?.()) ?? null);
         // These routes are where CI lands with a storage token: say so when nothing was sent.
         if (!principal) throw new AppError("UNAUTHORIZED", "Send a storage token (Authorization: Bearer lst_…) or an API token (Bearer lat_…).");
         actor = { principal: requireScope(principal, surfaceScope(spec.surface, spec.level)) };

@@ -25,7 +25,8 @@ async function ownerCount(tx: Tx, teamId: string) {
 async function removeMember(tx: Tx, teamId: string, userId: string) {
   await tx.membership.delete({ where: { teamId_userId: { teamId, userId } } });
   await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
-  await tx.user.update({ where: { id: userId }, data: { passwordHash: null, scopes: [] } });
+  // A new session generation: a session cookie from before stays dead even after a re-invite.
+  await tx.user.update({ where: { id: userId }, data: { passwordHash: null, scopes: [], sessionGeneration: { increment: 1 } } });
 }
 
 function onlyOwnerMessage(teamName: string, action: string) {

@@ -3,6 +3,7 @@ import { AppError } from "../../errors.ts";
 import { hashPassword } from "../../auth/password.ts";
 import { hashToken, looksLikeToken, mintToken } from "../../auth/tokens.ts";
 import { ROLE_SCOPES, type Role } from "../../auth/roles.ts";
+import { isCode, throttled, type ThrottleSubject } from "../../auth/throttle.ts";
 import { redeemInvitationInput, type RedeemInvitationInput } from "./schemas.ts";
 
 const INVALID = "Invalid invitation token.";
@@ -12,9 +13,18 @@ const INVALID = "Invalid invitation token.";
  * claimed email (before anything else, so a stranger holding the token learns nothing about
  * whether it was used), then expiry, then use. Two concurrent redeems: exactly one wins.
  */
-export async function redeemInvitation(prisma: PrismaClient, raw: RedeemInvitationInput) {
+export async function redeemInvitation(prisma: PrismaClient, raw: RedeemInvitationInput, client: ThrottleSubject = {}) {
   const input = redeemInvitationInput.parse(raw);
+  // Wrong tokens and wrong emails count against the caller's address (docs/security.md → Throttling).
+  return throttled("invitation", { address: client.address }, () => redeem(prisma, input), isCode("NOT_FOUND", "FORBIDDEN"));
+}
+
+async function redeem(prisma: PrismaClient, input: RedeemInvitationInput) {
   if (!looksLikeToken("invitation", input.token)) throw new AppError("NOT_FOUND", INVALID);
+  // The lookup comes before any password hashing, so a made-up token costs no scrypt.
+  if (!(await prisma.invitation.findUnique({ where: { tokenHash: hashToken(input.token) }, select: { id: true } }))) {
+    throw new AppError("NOT_FOUND", INVALID);
+  }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
   const apiToken = mintToken("api");
 
