@@ -29,7 +29,7 @@ export function SignOutEverywhereButton() {
   const client = useTRPCClient();
   const [pending, setPending] = useState(false);
   async function onClick() {
-    if (!window.confirm("Sign out of the dashboard in every browser, this one included? API tokens keep working.")) return;
+    if (!window.confirm("End your dashboard sessions in every browser, this one included? API tokens keep working.")) return;
     setPending(true);
     try {
       await client.account.signOutEverywhere.mutate();
@@ -44,7 +44,7 @@ export function SignOutEverywhereButton() {
       disabled={pending}
       className="text-xs font-medium text-zinc-500 hover:text-zinc-800 disabled:opacity-60"
     >
-      {pending ? "Signing out…" : "Sign out everywhere"}
+      {pending ? "Ending sessions…" : "End all sessions"}
     </button>
   );
 }
