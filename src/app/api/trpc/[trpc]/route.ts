@@ -4,6 +4,7 @@ import { createContext } from "@/server/trpc";
 import { db } from "@/server/db";
 import { sessionPrincipal } from "@/server/auth/next-auth";
 import { errorResponse } from "@/server/http/json-route";
+import { describeError } from "@/server/errors";
 
 function handler(request: Request): Promise<Response> | Response {
   // Mutations accept JSON only: a cross-site form cannot send it (CSRF guard for cookie sessions).
@@ -17,7 +18,7 @@ function handler(request: Request): Promise<Response> | Response {
     createContext: () => createContext({ db: db(), headers: request.headers, session: sessionPrincipal }),
     responseMeta: () => ({ headers: new Headers({ "cache-control": "no-store" }) }),
     onError({ error }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[lattice] trpc: ${error.cause?.stack ?? error.message}`);
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[lattice] trpc: ${describeError(error.cause ?? error)}`);
     },
   });
 }
