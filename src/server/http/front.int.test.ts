@@ -315,6 +315,27 @@ describe("the npm start front", () => {
     expect([node?.status, node?.body]).toEqual([200, "body{}"]);
   });
 
+  it("cuts off a PUT whose body trickles in: 408, then the connection closes, and nothing is written", async () => {
+    const socket = net.connect(server.port, "127.0.0.1");
+    await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    let received = "";
+    let closed = false;
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.on("close", () => (closed = true));
+    socket.on("error", () => {});
+    socket.write(request("PUT", "kv.example.com", "/trickled", { Authorization: `Bearer ${writeToken}`, "Content-Length": String(1024 * 1024) }));
+    // 100 bytes every 200 ms (500 B/s): the whole body would take over half an hour.
+    for (let i = 0; i < 150 && !closed; i++) {
+      socket.write("x".repeat(100));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    socket.destroy();
+    expect(closed).toBe(true);
+    expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n[^]*connection: close\r\n/);
+    const [after] = await exchange(server.port, [get("kv.example.com", "/trickled", { Authorization: `Bearer ${kvToken}` })], 1);
+    expect(after?.status).toBe(404); // nothing was written
+  });
+
   it("answers a head that arrives in pieces", async () => {
     const responses = await exchange(server.port, ["GET / HT", "TP/1.1\r\nHost: site.exam", "ple.com\r\n", "\r\n"], 1);
     expect(responses.map((r) => [r.status, r.body])).toEqual([[200, "<h1>home</h1>"]]);
