@@ -173,14 +173,18 @@ class FrontConnection {
   private readonly onData = (chunk: Buffer) => {
     if (this.timedOut) return;
     this.lastActive = this.front.clock;
-    if (this.pendingBytes === 0) this.headStartedAt = this.front.clock;
+    if (this.pendingBytes === 0) {
+      this.headStartedAt = this.front.clock;
+      // The common case, a whole request in one chunk: parsed as it came, no list touched.
+      if (!this.busy) return this.answer(chunk);
+    }
     this.chunks.push(chunk);
     this.pendingBytes += chunk.length;
     if (this.busy) {
       if (this.pendingBytes > MAX_PENDING_BYTES && !this.socket.isPaused()) this.socket.pause();
     } else if (this.waitFor > 0) {
       if (this.pendingBytes >= this.waitFor) this.answer();
-    } else if (this.chunks.length === 1 || this.pendingBytes > MAX_HEAD_BYTES || this.headMayEnd(chunk)) this.answer();
+    } else if (this.pendingBytes > MAX_HEAD_BYTES || this.headMayEnd(chunk)) this.answer();
   };
 
   /** Whether the head that is arriving can have ended with `chunk`, the last of `chunks`: else no parse is worth it. */
@@ -201,7 +205,7 @@ class FrontConnection {
   }
 
   private setPending(rest: Buffer | null): void {
-    this.chunks.length = 0;
+    if (this.chunks.length) this.chunks.length = 0;
     this.pendingBytes = 0;
     if (rest && rest.length) {
       this.chunks.push(rest);
@@ -210,8 +214,7 @@ class FrontConnection {
   }
 
   /** Answers every whole request pending, in order, until one needs Node or the database. */
-  private answer(): void {
-    const data = this.takePending();
+  private answer(data = this.takePending()): void {
     // Bytes as latin1 characters, one for one: string searches are cheaper than Buffer ones, and
     // every index is also a byte offset into `data`.
     const text = data.toString("latin1");
