@@ -43,7 +43,7 @@ export function normalizeBindingHost(input: string): string {
   throw new AppError("UNPROCESSABLE_CONTENT", `host: "${input}" is not a hostname, IPv4 or IPv6 address.`);
 }
 
-/** The canonical spelling of a request's IPv6 host, for a second lookup when the first missed. */
+/** The canonical spelling of an IPv6 host (as URL writes it), or null when it is none. */
 export function canonicalIpv6(host: string): string | null {
   if (!host.includes(":") || !net.isIPv6(host)) return null;
   try {
