@@ -41,6 +41,9 @@ export type { PrismaClient };
 /** What a service accepts: the root client or the `tx` of an interactive transaction. */
 export type DbClient = Omit<PrismaClient, "$connect" | "$disconnect" | "$on" | "$transaction" | "$extends">;
 
+// Prisma's other formats render the failing call, rows and token hashes included, into the message.
+const ERROR_FORMAT = "minimal";
+
 export function openDatabase(options: { databaseUrl?: string; dataDir: string }): Database {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPGlite(options.dataDir);
 }
@@ -49,7 +52,7 @@ function openPostgres(connectionString: string): Database {
   const pool = new pg.Pool({ connectionString, max: Number(process.env.LATTICE_DB_POOL_MAX ?? 10) });
   // An idle client that loses its server (restart, failover) must not crash the process.
   pool.on("error", (error) => console.error(`[lattice] postgres pool: ${error.message}`));
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool), errorFormat: ERROR_FORMAT });
   const runner = (client: pg.Pool | pg.PoolClient): SqlRunner => ({
     async exec(sql) {
       await client.query(sql);
@@ -144,7 +147,7 @@ async function listenPostgres(
 
 function openPGlite(dataDir: string): Database {
   const pglite = new PGlite(path.join(dataDir, "pglite"));
-  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) });
+  const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite), errorFormat: ERROR_FORMAT });
   const sql: SqlRunner = {
     async exec(text) {
       await pglite.exec(text);

@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { serverEnv, prepareAuthEnv } from "./env.ts";
 import { db, closeDb } from "./db.ts";
 import { applyMigrations, defaultMigrationsDir } from "./db/migrate.ts";
-import { AppError } from "./errors.ts";
+import { AppError, describeError } from "./errors.ts";
 import { hostingService, type HostingService } from "./services/hosting/index.ts";
-import { HttpFront } from "./http/front.ts";
+import { HEAD_TIMEOUT_MS, HttpFront, REQUEST_TIMEOUT_MS } from "./http/front.ts";
 import { addressFrom, CLIENT_ADDRESS_HEADER, markAddressHeaderTrusted, trustProxy } from "./http/client-address.ts";
 
 (process.env as Record<string, string | undefined>).NODE_ENV ??= "production";
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     }
     req.headers[CLIENT_ADDRESS_HEADER] = addressFrom(trustedProxy ? req.headers["x-forwarded-for"] : undefined, req.socket.remoteAddress) ?? "";
     handle(req, res).catch((error: Error) => {
-      console.error(`[lattice] request failed: ${error.message}`);
+      console.error(`[lattice] request failed: ${describeError(error)}`);
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end("Internal server error");
     });
@@ -66,7 +66,12 @@ async function main(): Promise<void> {
       header: (name) => rawHeader(req, name),
     });
     if (hot) {
-      res.writeHead(hot.status, hot.headers);
+      try {
+        res.writeHead(hot.status, hot.headers);
+      } catch (error) {
+        // A header value Node refuses (the hosting cache serves none; this is the last line).
+        return answerInternalError(res, error);
+      }
       if (hot.body === null) res.end();
       else if (hot.latin1) res.end(hot.body, "latin1");
       else res.end(hot.body);
@@ -76,14 +81,14 @@ async function main(): Promise<void> {
       (served) => {
         if (!served) toNext(req, res);
       },
-      (error: Error) => {
-        console.error(`[lattice] hosting failed: ${error.message}`);
-        if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
-        res.end("Internal server error");
-      },
+      (error: Error) => answerInternalError(res, error),
     );
   });
   server.keepAliveTimeout = 65_000;
+  // Node's defaults, said here because the front (which keeps the same ones) relies on them: a
+  // head must arrive within 60 s and a whole request within 5 min, else 408 and the connection closes.
+  server.headersTimeout = HEAD_TIMEOUT_MS;
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
   // Plain bound-host GET/HEAD requests are parsed and answered before Node's HTTP stack; the
   // handler above still serves every connection the front hands on (see src/server/http/front.ts).
   const front = new HttpFront(server, hosting, server.keepAliveTimeout);
@@ -123,6 +128,12 @@ async function main(): Promise<void> {
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+function answerInternalError(res: http.ServerResponse, error: unknown): void {
+  console.error(`[lattice] hosting failed: ${describeError(error)}`);
+  if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
+  res.end("Internal server error");
 }
 
 /** One request header, first value, from the raw list: cheaper than `req.headers`, which builds them all. */
@@ -173,7 +184,7 @@ function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
 }
 
 main().catch(async (error) => {
-  console.error(`lattice: could not start: ${(error as Error).message}`);
+  console.error(`lattice: could not start: ${describeError(error).split("\n")[0]}`);
   await closeDb().catch(() => {});
   process.exit(1);
 });

@@ -124,6 +124,13 @@ beforeAll(async () => {
     "naïve.txt": "unicode name, ünïcödé body",
   });
   await createBinding(p, principal, { host: "site.example.com", surface: "static", bucket: "site" });
+  await createBinding(p, principal, { host: "::1", surface: "static", bucket: "site" });
+  // Content types stored before they were checked: CR/LF, and U+010D U+010A, which latin1 cuts to CR LF.
+  await createBucket(p, "static", { name: "tainted" });
+  await deploy("tainted", { "wide.html": "wide", "crlf.txt": "crlf" });
+  await createBinding(p, principal, { host: "tainted.example.com", surface: "static", bucket: "tainted" });
+  await t.database.sql.query("UPDATE static_files SET content_type = $1 WHERE path = 'wide.html'", [`text/html\u010d\u010aContent-Length: 0\u010d\u010a\u010d\u010aHTTP/1.1 200 OK\u010d\u010aSet-Cookie: injected=wide`]);
+  await t.database.sql.query("UPDATE static_files SET content_type = $1 WHERE path = 'crlf.txt'", ["text/plain\r\nSet-Cookie: injected=crlf"]);
   await createBinding(p, principal, { host: "off.example.com", surface: "static", bucket: "site", enabled: false });
   await createBinding(p, principal, { host: "kv.example.com", surface: "kv", bucket: "config" });
   kvToken = (await createStorageToken(p, principal, { surface: "kv", access: "read", buckets: ["config"] })).token;
@@ -281,6 +288,52 @@ describe("the npm start front", () => {
     expect(apiResponse?.status).toBe(201);
     const [read] = await exchange(server.port, [get("kv.example.com", "/via-api", { Authorization: `Bearer ${kvToken}` })], 1);
     expect(JSON.parse(read!.body).value).toBe("through the API");
+  });
+
+  it("never lets a stored content type split a response or add a header, on the front or on Node's path", async () => {
+    // The last request closes the connection, so every byte the server sent is in.
+    const tail = get("tainted.example.com", "/wide.html") + get("tainted.example.com", "/crlf.txt") + get("site.example.com", "/app.css", { Connection: "close" });
+    for (const [entry, first] of [["front", ""], ["node", get("localhost", "/api/v1/health")]] as const) {
+      const responses = await exchange(server.port, [first + tail], 99);
+      const ours = first ? responses.slice(1) : responses;
+      expect(ours.map((r) => [r.status, r.headers["content-type"], r.body]), entry).toEqual([
+        [200, "application/octet-stream", "wide"],
+        [200, "application/octet-stream", "crlf"],
+        [200, "text/css; charset=utf-8", "body{}"],
+      ]);
+      expect(responses.length, entry).toBe(first ? 4 : 3);
+      expect(JSON.stringify(responses), entry).not.toContain("injected");
+    }
+    expect(server.logs()).not.toMatch(/uncaught|ERR_INVALID_CHAR/i);
+  });
+
+  it("matches an IPv6 Host in another spelling to the binding for ::1, on the front and on Node's path", async () => {
+    const ipv6 = get("[0:0:0:0:0:0:0:1]", "/app.css");
+    const [front] = await exchange(server.port, [ipv6], 1);
+    const [, node] = await exchange(server.port, [get("localhost", "/api/v1/health") + ipv6], 2);
+    expect([front?.status, front?.body]).toEqual([200, "body{}"]);
+    expect([node?.status, node?.body]).toEqual([200, "body{}"]);
+  });
+
+  it("cuts off a PUT whose body trickles in: 408, then the connection closes, and nothing is written", async () => {
+    const socket = net.connect(server.port, "127.0.0.1");
+    await new Promise((resolve, reject) => socket.once("connect", resolve).once("error", reject));
+    let received = "";
+    let closed = false;
+    socket.on("data", (chunk) => (received += chunk.toString("latin1")));
+    socket.on("close", () => (closed = true));
+    socket.on("error", () => {});
+    socket.write(request("PUT", "kv.example.com", "/trickled", { Authorization: `Bearer ${writeToken}`, "Content-Length": String(1024 * 1024) }));
+    // 100 bytes every 200 ms (500 B/s): the whole body would take over half an hour.
+    for (let i = 0; i < 150 && !closed; i++) {
+      socket.write("x".repeat(100));
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    socket.destroy();
+    expect(closed).toBe(true);
+    expect(received).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n[^]*connection: close\r\n/);
+    const [after] = await exchange(server.port, [get("kv.example.com", "/trickled", { Authorization: `Bearer ${kvToken}` })], 1);
+    expect(after?.status).toBe(404); // nothing was written
   });
 
   it("answers a head that arrives in pieces", async () => {

@@ -1,5 +1,8 @@
-import { describe, expect, it } from "vitest";
-import { parseHead, serialize } from "./front.ts";
+import { EventEmitter } from "node:events";
+import http from "node:http";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { HttpFront, parseHead, serialize } from "./front.ts";
+import type { HostingRequest, HostingResponse, HostingService } from "../services/hosting/index.ts";
 
 // The front answers only heads in the plain shape; every other head must come back null, so that
 // Node's parser (llhttp) frames and judges it. A head here is what precedes the blank line.
@@ -69,5 +72,132 @@ describe("serialize", () => {
 
   it("refuses a header value that would split the response", () => {
     expect(() => serialize({ status: 200, headers: { "x-a": "1\r\nSet-Cookie: a=b" }, body: "" }, "GET")).toThrow(/invalid header/);
+  });
+
+  // Written as latin1, U+010D U+010A would go out as CR LF; Node refuses the other controls.
+  it.each([
+    ["characters above 0xff", "text/html\u010d\u010aSet-Cookie: a=b"],
+    ["a control character", "text/html\u0001"],
+    ["DEL", "text/html\u007f"],
+    ["a lone CR", "text/html\rx"],
+  ])("refuses %s in a header value, as Node's writeHead does", (_name, value) => {
+    expect(() => serialize({ status: 200, headers: { "content-type": value }, body: "x" }, "GET")).toThrow(/invalid header/);
+    if (!value.includes("\u010d")) expect(() => http.validateHeaderValue("content-type", value)).toThrow(); // the same rule as Node
+  });
+});
+
+/** Just enough of a net.Socket for one FrontConnection: what it writes, whether it ended. */
+class FakeSocket extends EventEmitter {
+  written = "";
+  ended = false;
+  destroyed = false;
+  private paused = false;
+  setNoDelay() {}
+  write(data: string | Buffer) {
+    this.written += typeof data === "string" ? data : data.toString("latin1");
+    return true;
+  }
+  end(data?: string) {
+    if (data) this.written += data;
+    this.ended = true;
+  }
+  destroy() {
+    this.destroyed = true;
+    this.emit("close");
+  }
+  pause() {
+    this.paused = true;
+  }
+  resume() {
+    this.paused = false;
+  }
+  isPaused() {
+    return this.paused;
+  }
+}
+
+describe("the front's body handling", () => {
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.restoreAllMocks();
+  });
+
+  const MIB = 1024 * 1024;
+  const putHead = (length: number) => `PUT /k HTTP/1.1\r\nHost: kv.example.com\r\nContent-Length: ${length}\r\n\r\n`;
+
+  function connect() {
+    const server = http.createServer();
+    const served: number[] = [];
+    const hosting = {
+      serveCached: () => undefined,
+      serve: async (request: HostingRequest): Promise<HostingResponse> => {
+        served.push((await request.readBody(4 * MIB)).length);
+        return { status: 200, headers: { "content-length": "2" }, body: "ok" };
+      },
+    } as unknown as HostingService;
+    const front = new HttpFront(server, hosting, 65_000);
+    const socket = new FakeSocket();
+    server.emit("connection", socket);
+    return { front, socket, served };
+  }
+
+  it("joins a trickled body once, not once per chunk", async () => {
+    const { front, socket, served } = connect();
+    const concat = vi.spyOn(Buffer, "concat");
+    const head = putHead(2 * MIB);
+    for (const byte of head) socket.emit("data", Buffer.from(byte, "latin1")); // the head, a byte at a time
+    const piece = Buffer.alloc(200, "a");
+    for (let sent = 0; sent < 2 * MIB; sent += piece.length) socket.emit("data", piece.subarray(0, Math.min(piece.length, 2 * MIB - sent)));
+    await vi.waitFor(() => expect(served).toEqual([2 * MIB]));
+    expect(socket.written).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*\r\n\r\nok$/);
+    expect(concat.mock.calls.length).toBeLessThanOrEqual(2);
+    front.closeAllConnections();
+  });
+
+  it("answers 408 and closes a connection whose body trickles slower than its bound", () => {
+    vi.useFakeTimers();
+    const { front, socket, served } = connect();
+    socket.emit("data", Buffer.from(putHead(2 * MIB), "latin1"));
+    // 200 bytes a second: far below the least rate a body may keep after its grace period.
+    for (let second = 0; second < 60 && !socket.ended; second++) {
+      socket.emit("data", Buffer.alloc(200, "a"));
+      vi.advanceTimersByTime(1000);
+    }
+    expect(socket.ended).toBe(true);
+    expect(socket.written).toBe("HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 16\r\nconnection: close\r\n\r\nRequest timeout\n");
+    socket.emit("data", Buffer.alloc(2 * MIB, "a")); // the rest, too late: ignored
+    vi.advanceTimersByTime(1000);
+    expect(socket.destroyed).toBe(true);
+    expect(served).toEqual([]);
+    front.closeAllConnections();
+  });
+
+  it("answers 408 to a body that keeps the rate but not the whole-request bound", () => {
+    vi.useFakeTimers();
+    const { front, socket, served } = connect();
+    socket.emit("data", Buffer.from(putHead(2 * MIB), "latin1"));
+    let seconds = 0;
+    for (; seconds < 600 && !socket.ended; seconds++) {
+      socket.emit("data", Buffer.alloc(4096, "a")); // 4 KiB/s: 2 MiB would take over 8 minutes
+      vi.advanceTimersByTime(1000);
+    }
+    expect(socket.written).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+    expect(seconds).toBeLessThan(600);
+    expect(served).toEqual([]);
+    front.closeAllConnections();
+  });
+
+  it("lets a body that keeps the rate arrive", async () => {
+    vi.useFakeTimers();
+    const { front, socket, served } = connect();
+    socket.emit("data", Buffer.from(putHead(64 * 1024), "latin1"));
+    for (let sent = 0; sent < 64 * 1024; sent += 2048) {
+      socket.emit("data", Buffer.alloc(2048, "a"));
+      vi.advanceTimersByTime(1000);
+    }
+    vi.useRealTimers();
+    await vi.waitFor(() => expect(served).toEqual([64 * 1024]));
+    expect(socket.written).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    front.closeAllConnections();
   });
 });

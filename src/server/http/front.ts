@@ -11,15 +11,22 @@
 // leaves refusing malformed input (and the request-smuggling cases) to llhttp.
 import http from "node:http";
 import type net from "node:net";
-import { AppError } from "../errors.ts";
+import { AppError, describeError } from "../errors.ts";
 import { internalError, type HostingRequest, type HostingResponse, type HostingService } from "../services/hosting/index.ts";
 
 /** Node's default --max-http-header-size: a longer head goes to Node, which answers 431. */
 const MAX_HEAD_BYTES = 16 * 1024;
 /** Pipelined bytes kept while an answer is pending, before the socket is paused. */
 const MAX_PENDING_BYTES = 64 * 1024;
-/** As Node's headersTimeout: a head must arrive whole within this time. */
-const HEAD_TIMEOUT_MS = 60_000;
+/** As Node's headersTimeout (main.ts sets both): a head must arrive whole within this time. */
+export const HEAD_TIMEOUT_MS = 60_000;
+/** As Node's requestTimeout: a request, head and body, must arrive whole within this time. */
+export const REQUEST_TIMEOUT_MS = 300_000;
+// A body that trickles in holds a connection and its buffers: after a grace period, it must have
+// come at this average rate (from the head's first byte) or the connection is answered 408 and closed.
+const BODY_GRACE_MS = 5_000;
+const MIN_BODY_BYTES_PER_SECOND = 1024;
+const REQUEST_TIMEOUT_ANSWER = "HTTP/1.1 408 Request Timeout\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: 16\r\nconnection: close\r\n\r\nRequest timeout\n";
 
 const HEAD_END = "\r\n\r\n";
 // Tab, printable ASCII, CR and LF (each line is then checked to end in CRLF and hold no other):
@@ -28,7 +35,9 @@ const NOT_PLAIN_TEXT = /[^\t\x20-\x7e\r\n]/;
 const DIGITS = /^\d{1,9}$/;
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const ORIGIN_FORM = /^\/[\x21-\x7e]*$/;
-const BAD_HEADER_TEXT = /[\r\n\0]/;
+// What Node's validateHeaderValue refuses (anything but tab, printable ASCII and obs-text), and
+// every character above 0xff, which latin1 would cut to its low byte (\u010d\u010a → CR LF).
+const BAD_HEADER_TEXT = /[^\t\x20-\x7e\x80-\xff]/;
 
 type ConnectionListener = (socket: net.Socket) => void;
 
@@ -92,12 +101,17 @@ export class HttpFront {
 }
 
 class FrontConnection {
-  /** Bytes received and not yet answered; `skip` of them belong to the request being answered. */
-  private pending: Buffer | null = null;
+  /**
+   * Bytes received and not yet answered, in arrival order; `skip` of them belong to the request
+   * being answered. Kept as a list and joined once, when a whole head or body is there: joining on
+   * every chunk costs the square of a trickled body's length.
+   */
+  private readonly chunks: Buffer[] = [];
+  private pendingBytes = 0;
   private skip = 0;
   private busy = false;
   private headStartedAt = 0;
-  /** Bytes `pending` must hold before it is worth parsing again (a body still arriving). */
+  /** Bytes pending must reach before it is worth parsing again (a body still arriving). */
   private waitFor = 0;
   private lastActive: number;
   private waitingForDrain = false;
@@ -105,6 +119,8 @@ class FrontConnection {
   private answered = false;
   /** The client half-closed: nothing more will come. */
   private clientDone = false;
+  /** Answered 408: the connection closes at the next sweep, whatever the client still sends. */
+  private timedOut = false;
 
   constructor(
     private readonly front: HttpFront,
@@ -119,13 +135,30 @@ class FrontConnection {
   }
 
   endIfIdle(): void {
-    if (this.answered && !this.busy && !this.pending) this.socket.end();
+    if (this.answered && !this.busy && !this.pendingBytes) this.socket.end();
   }
 
-  /** Idle past keep-alive, or a head still incomplete after HEAD_TIMEOUT_MS: the connection goes. */
+  /**
+   * Idle past keep-alive: the connection goes. A head still incomplete after HEAD_TIMEOUT_MS, or a
+   * body past REQUEST_TIMEOUT_MS or slower than MIN_BODY_BYTES_PER_SECOND after its grace: 408, then it goes.
+   */
   expireIfStale(now: number): void {
+    if (this.timedOut) return void this.socket.destroy();
     if (this.busy) return;
-    if (now - this.lastActive > this.front.keepAliveMs || (this.pending && now - this.headStartedAt > HEAD_TIMEOUT_MS)) this.socket.destroy();
+    if (now - this.lastActive > this.front.keepAliveMs) return void this.socket.destroy();
+    if (!this.pendingBytes) return;
+    const elapsed = now - this.headStartedAt;
+    const late =
+      this.waitFor > 0
+        ? elapsed > REQUEST_TIMEOUT_MS || (elapsed > BODY_GRACE_MS && this.pendingBytes < (elapsed / 1000) * MIN_BODY_BYTES_PER_SECOND)
+        : elapsed > HEAD_TIMEOUT_MS;
+    if (late) this.timeOut();
+  }
+
+  private timeOut(): void {
+    this.timedOut = true;
+    this.setPending(null);
+    this.socket.end(REQUEST_TIMEOUT_ANSWER, "latin1");
   }
 
   private readonly onError = () => this.socket.destroy();
@@ -138,17 +171,50 @@ class FrontConnection {
   private readonly onClose = () => this.front.connections.delete(this);
 
   private readonly onData = (chunk: Buffer) => {
+    if (this.timedOut) return;
     this.lastActive = this.front.clock;
-    if (this.pending === null) this.headStartedAt = this.front.clock;
-    this.pending = this.pending === null ? chunk : Buffer.concat([this.pending, chunk]);
-    if (!this.busy) {
-      if (this.pending.length >= this.waitFor) this.answer();
-    } else if (this.pending.length > MAX_PENDING_BYTES && !this.socket.isPaused()) this.socket.pause();
+    if (this.pendingBytes === 0) {
+      this.headStartedAt = this.front.clock;
+      // The common case, a whole request in one chunk: parsed as it came, no list touched.
+      if (!this.busy) return this.answer(chunk);
+    }
+    this.chunks.push(chunk);
+    this.pendingBytes += chunk.length;
+    if (this.busy) {
+      if (this.pendingBytes > MAX_PENDING_BYTES && !this.socket.isPaused()) this.socket.pause();
+    } else if (this.waitFor > 0) {
+      if (this.pendingBytes >= this.waitFor) this.answer();
+    } else if (this.pendingBytes > MAX_HEAD_BYTES || this.headMayEnd(chunk)) this.answer();
   };
 
-  /** Answers every whole request in `pending`, in order, until one needs Node or the database. */
-  private answer(): void {
-    const data = this.pending!;
+  /** Whether the head that is arriving can have ended with `chunk`, the last of `chunks`: else no parse is worth it. */
+  private headMayEnd(chunk: Buffer): boolean {
+    if (chunk.indexOf(HEAD_END) !== -1) return true;
+    // Or the blank line straddles the chunks: the 3 bytes before `chunk` and its first 3.
+    let before = "";
+    for (let i = this.chunks.length - 2; i >= 0 && before.length < 3; i--) {
+      const previous = this.chunks[i]!;
+      before = previous.toString("latin1", Math.max(0, previous.length - (3 - before.length))) + before;
+    }
+    return (before + chunk.toString("latin1", 0, 3)).includes(HEAD_END);
+  }
+
+  /** The pending bytes as one buffer (joined here, once per parse). */
+  private takePending(): Buffer {
+    return this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.pendingBytes);
+  }
+
+  private setPending(rest: Buffer | null): void {
+    if (this.chunks.length) this.chunks.length = 0;
+    this.pendingBytes = 0;
+    if (rest && rest.length) {
+      this.chunks.push(rest);
+      this.pendingBytes = rest.length;
+    }
+  }
+
+  /** Answers every whole request pending, in order, until one needs Node or the database. */
+  private answer(data = this.takePending()): void {
     // Bytes as latin1 characters, one for one: string searches are cheaper than Buffer ones, and
     // every index is also a byte offset into `data`.
     const text = data.toString("latin1");
@@ -175,7 +241,7 @@ class FrontConnection {
             // Not all cached, or a write: ask the database, then carry on with whatever came after it.
             this.write(out);
             request.body = data.subarray(end + HEAD_END.length, next);
-            this.pending = data.subarray(offset);
+            this.setPending(data.subarray(offset));
             this.skip = next - offset;
             return this.answerLater(request);
           }
@@ -196,10 +262,10 @@ class FrontConnection {
     if (offset < data.length) {
       // A partial head: its clock starts with the first of its bytes (or now, if those came with answered requests).
       if (offset > 0) this.headStartedAt = this.front.clock;
-      this.pending = data.subarray(offset);
-    } else this.pending = null;
+      this.setPending(data.subarray(offset));
+    } else this.setPending(null);
     this.write(out);
-    if ((this.front.closing && !this.pending) || this.clientDone) this.socket.end();
+    if ((this.front.closing && !this.pendingBytes) || this.clientDone) this.socket.end();
   }
 
   private answerLater(request: FrontRequest): void {
@@ -214,7 +280,7 @@ class FrontConnection {
         } catch {
           reply = null;
         }
-        if (!reply) return this.giveToNode("", this.pending!);
+        if (!reply) return this.giveToNode("", this.takePending());
         if (typeof reply === "string") this.write(reply);
         else {
           this.write(reply[0]);
@@ -226,7 +292,7 @@ class FrontConnection {
         // serve() words every refusal itself; this is the database failing under it. The request
         // is not retried through Node: a write may not be repeated behind the client's back.
         this.busy = false;
-        console.error(`[lattice] hosting failed: ${error.message}`);
+        console.error(`[lattice] hosting failed: ${describeError(error)}`);
         if (this.socket.destroyed) return;
         this.write(serialize(internalError(), request.method) as string);
         this.afterAnswer();
@@ -235,11 +301,14 @@ class FrontConnection {
   }
 
   private afterAnswer(): void {
-    const rest = this.pending!.subarray(this.skip);
+    // The answered request is the start of the first chunk (answer() joined everything before it).
+    const rest = this.chunks[0]!.subarray(this.skip);
+    this.pendingBytes -= this.skip;
     this.skip = 0;
-    this.pending = rest.length ? rest : null;
+    if (rest.length) this.chunks[0] = rest;
+    else this.chunks.shift();
     if (this.socket.isPaused() && !this.waitingForDrain) this.socket.resume();
-    if (this.pending) this.answer();
+    if (this.pendingBytes) this.answer();
     else if (this.front.closing || this.clientDone) this.socket.end();
   }
 
@@ -267,7 +336,7 @@ class FrontConnection {
     socket.removeListener("end", this.onEnd);
     socket.removeListener("close", this.onClose);
     this.front.connections.delete(this);
-    this.pending = null;
+    this.setPending(null);
     if (rest.length) socket.unshift(rest);
     this.front.handOff(socket);
     if (socket.isPaused() && !this.waitingForDrain) socket.resume();

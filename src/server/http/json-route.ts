@@ -1,6 +1,6 @@
 import { ZodError, type z } from "zod";
 import { db, type Database } from "../db.ts";
-import { AppError, isAppError } from "../errors.ts";
+import { AppError, describeError, isAppError } from "../errors.ts";
 import { bearerFrom, principalFromApiToken, requireScope, type Principal } from "../auth/principal.ts";
 import type { Scope } from "../auth/scopes.ts";
 import { formatZodError } from "./zod-message.ts";
@@ -29,7 +29,7 @@ export function toErrorResponse(error: unknown): Response {
   const retryAfter = retryAfterOf(error);
   if (isAppError(error)) return errorResponse(error.status, error.code, error.message, retryAfter ? { "retry-after": String(retryAfter) } : {});
   if (error instanceof ZodError) return errorResponse(422, "UNPROCESSABLE_CONTENT", formatZodError(error));
-  console.error(`[lattice] unexpected error: ${(error as Error)?.stack ?? String(error)}`);
+  console.error(`[lattice] unexpected error: ${describeError(error)}`);
   return errorResponse(500, "INTERNAL_SERVER_ERROR", "Internal server error");
 }
 

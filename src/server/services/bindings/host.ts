@@ -28,7 +28,8 @@ function normalizeHost(host: string): string {
     if (colon !== -1 && h.indexOf(":", colon + 1) === -1) h = h.slice(0, colon);
   }
   if (h.endsWith(".")) h = h.slice(0, -1);
-  return h;
+  // One spelling per IPv6 address, as bindings store it: `[0:0:0:0:0:0:0:1]` is `::1`.
+  return h.includes(":") ? (canonicalIpv6(h) ?? h) : h;
 }
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -37,13 +38,17 @@ const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9](
 export function normalizeBindingHost(input: string): string {
   const h = normalizeHostHeader(input);
   if (net.isIPv4(h)) return h;
-  if (net.isIPv6(h)) return new URL(`http://[${h}]/`).hostname.slice(1, -1); // one spelling per address
+  if (net.isIPv6(h) && canonicalIpv6(h) === h) return h; // normalizeHostHeader already gave it its one spelling
   if (HOSTNAME.test(h) && !/^[0-9.]+$/.test(h)) return h;
   throw new AppError("UNPROCESSABLE_CONTENT", `host: "${input}" is not a hostname, IPv4 or IPv6 address.`);
 }
 
-/** The canonical spelling of a request's IPv6 host, for a second lookup when the first missed. */
+/** The canonical spelling of an IPv6 host (as URL writes it), or null when it is none. */
 export function canonicalIpv6(host: string): string | null {
   if (!host.includes(":") || !net.isIPv6(host)) return null;
-  return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  try {
+    return new URL(`http://[${host}]/`).hostname.slice(1, -1);
+  } catch {
+    return null; // a zone id (fe80::1%eth0) is IPv6 to Node but no URL host
+  }
 }

@@ -74,7 +74,7 @@ beforeAll(async () => {
   operator = team.token;
   principal = { userId: team.user.id, email: "alice@example.com", displayName: "Alice", scopes: ["*"], via: "token" };
   const p = t.database.prisma;
-  for (const name of ["site", "bare", "empty", "headed"]) await createBucket(p, "static", { name });
+  for (const name of ["site", "bare", "empty", "headed", "tainted"]) await createBucket(p, "static", { name });
   for (const name of ["config", "other"]) await createBucket(p, "kv", { name });
   await deploy(t, "site", {
     "index.html": "<h1>home</h1>",
@@ -91,6 +91,17 @@ beforeAll(async () => {
     "app.css": "a{}",
   });
   await createBinding(p, principal, { host: "site.example.com", surface: "static", bucket: "site" });
+  await createBinding(p, principal, { host: "::1", surface: "static", bucket: "bare" });
+  // Header values stored before they were checked (or by any SQL client): CR/LF, and characters
+  // above 0xff whose low bytes are CR/LF once written as latin1.
+  await deploy(t, "tainted", { "wide.html": "wide", "crlf.txt": "crlf", "plain.txt": "plain" });
+  await createBinding(p, principal, { host: "tainted.example.com", surface: "static", bucket: "tainted" });
+  await t.database.sql.query("UPDATE static_files SET content_type = $1 WHERE path = 'wide.html'", ["text/html\u010d\u010aSet-Cookie: injected=wide"]);
+  await t.database.sql.query("UPDATE static_files SET content_type = $1 WHERE path = 'crlf.txt'", ["text/plain\r\nSet-Cookie: injected=crlf"]);
+  await t.database.sql.query(
+    "UPDATE static_deploys SET header_rules = $1::jsonb WHERE id = (SELECT current_deploy_id FROM buckets WHERE name = 'tainted')",
+    [JSON.stringify([{ path: "/plain.txt", headers: { "x-note": "a\r\nSet-Cookie: injected=rule", "x-fine": "kept" } }])],
+  );
   await createBinding(p, principal, { host: "bare.example.com", surface: "static", bucket: "bare" });
   await createBinding(p, principal, { host: "empty.example.com", surface: "static", bucket: "empty" });
   await createBinding(p, principal, { host: "headed.example.com", surface: "static", bucket: "headed" });
@@ -142,6 +153,24 @@ describe.each(entries)("bound hosts through %s", (_name, port) => {
     expect(res.headers["content-type"]).toBe("text/html; charset=utf-8");
     expect(res.headers.etag).toBe(`"${sha("<h1>home</h1>")}"`);
     expect(res.headers["cache-control"]).toBe("public, max-age=0, must-revalidate");
+  });
+
+  it("matches an IPv6 Host in any spelling to the binding's canonical one", async () => {
+    for (const host of ["[::1]", "[0:0:0:0:0:0:0:1]", "[0:0::1]:8443"]) {
+      const res = await get(host, "/a.txt");
+      expect([res.status, res.body], host).toEqual([200, "a"]);
+    }
+  });
+
+  it("never sends a stored header value that could split the response: a bad content type is served as application/octet-stream", async () => {
+    for (const path of ["/wide.html", "/crlf.txt"]) {
+      const res = await get("tainted.example.com", path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers["content-type"], path).toBe("application/octet-stream");
+      expect(res.headers["set-cookie"], path).toBeUndefined();
+    }
+    const ruled = await get("tainted.example.com", "/plain.txt");
+    expect([ruled.status, ruled.body, ruled.headers["x-fine"], ruled.headers["x-note"], ruled.headers["set-cookie"]]).toEqual([200, "plain", "kept", undefined, undefined]);
   });
 
   it("normalises the Host header: case, port and trailing dot", async () => {

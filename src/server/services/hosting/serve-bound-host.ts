@@ -1,4 +1,4 @@
-import { AppError, isAppError } from "../../errors.ts";
+import { AppError, describeError, isAppError } from "../../errors.ts";
 import { bearerFrom } from "../../auth/principal.ts";
 import { canonicalIpv6, normalizeHostHeader } from "../bindings/host.ts";
 import type { HostBindingTarget } from "../bindings/bindings.ts";
@@ -155,7 +155,7 @@ export class HostingService {
       return binding.surface === "static" ? await this.serveStatic(binding, path, request) : await this.serveKv(binding, path, request);
     } catch (error) {
       if (isAppError(error)) return binding.surface === "kv" ? jsonError(error) : text(error.status, error.message);
-      console.error(`[lattice] hosting ${binding.host}: ${(error as Error)?.stack ?? String(error)}`);
+      console.error(`[lattice] hosting ${binding.host}: ${describeError(error)}`);
       return internalError();
     }
   }

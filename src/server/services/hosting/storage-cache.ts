@@ -4,6 +4,7 @@ import { loadHostBindings, type HostBindingTarget } from "../bindings/bindings.t
 import { getKvEntry, type KvEntryView } from "../kv/entries.ts";
 import { findStorageGrant, type StorageGrant } from "../storage-tokens/storage-tokens.ts";
 import { HEADERS_FILE, headersForFile, type HeaderRule } from "../static/header-rules.ts";
+import { isVisibleAscii } from "../static/header-value.ts";
 import { onLocalStorageChange, STORAGE_CHANNEL, type StorageChange } from "./notify.ts";
 
 /** A static object ready to send: headers computed once, bytes kept when the file is small. */
@@ -255,11 +256,11 @@ export class StorageCache {
       size: Number(row.size),
       etag,
       headers: {
-        "content-type": row.content_type,
+        "content-type": isVisibleAscii(row.content_type) ? row.content_type : FALLBACK_CONTENT_TYPE,
         etag,
         "cache-control": STATIC_CACHE_CONTROL,
         "content-length": String(row.size),
-        ...headersForFile(rules, path),
+        ...safeHeaders(headersForFile(rules, path)),
       },
       body: row.bytes ? Buffer.from(row.bytes) : null,
       latin1: row.bytes && Number(row.size) <= LATIN1_FILE_BYTES ? Buffer.from(row.bytes).toString("latin1") : null,
@@ -285,4 +286,22 @@ export class StorageCache {
     if (this.grants.size > MAX_GRANTS) this.grants.delete(this.grants.keys().next().value!);
     return grant;
   }
+}
+
+/** What a file whose stored content type could not go on the wire (stored before it was checked) is served as. */
+const FALLBACK_CONTENT_TYPE = "application/octet-stream";
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+/** Framing is the server's to say: a stored rule never sets it. */
+const FRAMING = new Set(["content-length", "transfer-encoding", "connection", "keep-alive", "upgrade"]);
+
+/**
+ * `_headers` values were checked on deploy, but a row is only as safe as whatever wrote it: a
+ * header that could break the response (a CR/LF, a control or non-ASCII character) is left out,
+ * so neither entry ever writes it or throws on it.
+ */
+function safeHeaders(headers: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(headers)) {
+    if (!HEADER_NAME.test(name) || FRAMING.has(name) || typeof value !== "string" || !isVisibleAscii(value)) delete headers[name];
+  }
+  return headers;
 }

@@ -1,4 +1,5 @@
 import { AppError } from "../../errors.ts";
+import { isVisibleAscii } from "./header-value.ts";
 
 /** The root file whose rules set response headers per path (Cloudflare Pages / Netlify syntax). It is never served. */
 export const HEADERS_FILE = "_headers";
@@ -30,8 +31,6 @@ const ALLOWED = new Set([
 const RESERVED_X = /^x-(accel-|sendfile|lighttpd-|litespeed-|middleware-|nextjs-|next-|invoke-)/;
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9a-z-]+$/i;
-// Printable ASCII only: both Node's writeHead and the Web Headers of src/proxy.ts accept it.
-const VALUE = /^[\x20-\x7e]*$/;
 
 function refuse(line: number, message: string): AppError {
   return new AppError("UNPROCESSABLE_CONTENT", `${HEADERS_FILE} line ${line}: ${message}`);
@@ -55,7 +54,7 @@ export function parseHeadersFile(source: string | Buffer): HeaderRule[] {
     if (!/^\s/.test(line)) {
       if (!trimmed.startsWith("/") && !trimmed.startsWith("*")) throw refuse(n, `expected a path starting with "/" (or an indented "Name: value" line), got "${clip(trimmed)}".`);
       if (/\s/.test(trimmed)) throw refuse(n, `a path pattern cannot contain spaces ("${clip(trimmed)}").`);
-      if (!VALUE.test(trimmed)) throw refuse(n, "a path pattern must be printable ASCII.");
+      if (!isVisibleAscii(trimmed)) throw refuse(n, "a path pattern must be printable ASCII.");
       if (rules.length === MAX_HEADER_RULES) throw refuse(n, `at most ${MAX_HEADER_RULES} rules.`);
       rules.push({ path: trimmed, headers: {} });
       continue;
@@ -72,7 +71,7 @@ export function parseHeadersFile(source: string | Buffer): HeaderRule[] {
       throw refuse(n, `"${name}" cannot be set here (allowed: Cache-Control, X-Frame-Options, X-Content-Type-Options, Referrer-Policy, Content-Security-Policy, Permissions-Policy, Access-Control-Allow-*/Max-Age, Strict-Transport-Security and other X-… headers).`);
     }
     if (value === "") throw refuse(n, `"${name}" needs a value.`);
-    if (!VALUE.test(value)) throw refuse(n, `the value of "${name}" must be printable ASCII.`);
+    if (!isVisibleAscii(value)) throw refuse(n, `the value of "${name}" must be printable ASCII.`);
     // Within one rule, as across rules, the last value for a name wins.
     rule.headers[lower] = value;
   }

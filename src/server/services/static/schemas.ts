@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { bucketNameSchema } from "../buckets/schemas.ts";
+import { headerValueSchema } from "./header-value.ts";
 
 export const MAX_BLOB_BYTES = 25 * 1024 * 1024;
 export const MAX_DEPLOY_FILES = 20_000;
@@ -20,7 +21,7 @@ const deployFile = z.object({
   path: objectPathSchema,
   sha256: sha256Schema,
   size: z.number().int().min(0).max(MAX_BLOB_BYTES, "size must be at most 25 MiB"),
-  contentType: z.string().trim().min(1).max(200).optional(),
+  contentType: headerValueSchema("contentType", 200).optional(),
 });
 
 export const checkDeployInput = z.object({ files: z.array(deployFile.omit({ contentType: true })).max(MAX_DEPLOY_FILES, "at most 20000 files per deploy") });
@@ -42,5 +43,5 @@ export const listFilesInput = z.object({
 export const fileInput = z.object({ bucket: bucketNameSchema, path: objectPathSchema });
 export const putFileInput = fileInput.extend({
   contentBase64: z.string().max(Math.ceil((MAX_BLOB_BYTES * 4) / 3) + 4, "file must be at most 25 MiB"),
-  contentType: z.string().trim().min(1).max(200).optional(),
+  contentType: headerValueSchema("contentType", 200).optional(),
 });

@@ -7,6 +7,7 @@ import { bearerFrom } from "@/server/auth/principal";
 import { errorResponse, toErrorResponse } from "@/server/http/json-route";
 import { assertSessionMutationAllowed } from "@/server/http/csrf";
 import { retryAfterOf } from "@/server/auth/throttle";
+import { describeError } from "@/server/errors";
 
 function handler(request: Request): Promise<Response> | Response {
   // Mutations accept JSON only: a cross-site form cannot send it (CSRF guard for cookie sessions).
@@ -32,7 +33,7 @@ function handler(request: Request): Promise<Response> | Response {
       return { headers };
     },
     onError({ error }) {
-      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[lattice] trpc: ${error.cause?.stack ?? error.message}`);
+      if (error.code === "INTERNAL_SERVER_ERROR") console.error(`[lattice] trpc: ${describeError(error.cause ?? error)}`);
     },
   });
 }
