@@ -132,7 +132,8 @@ test("a KV bucket: edit a key, bind a host, and a read token reads it until revo
   await entry.getByLabel("Value (JSON)").fill('{"title": "Lattice", "tagline": "Shared memory"}');
   await entry.getByRole("button", { name: "Save" }).click();
   await expect(entry.getByRole("status")).toHaveText("Saved (version 2).");
-  await expect(entry.getByLabel("Value (JSON)")).toHaveValue('{\n  "title": "Lattice",\n  "tagline": "Shared memory"\n}');
+  // The value as typed: the editor shows the stored JSON text, not a re-formatted copy.
+  await expect(entry.getByLabel("Value (JSON)")).toHaveValue('{"title": "Lattice", "tagline": "Shared memory"}');
   await expect(page.getByRole("list", { name: "Keys" }).getByRole("listitem")).toHaveCount(1);
 
   await bind(page, "kv.e2e.test", "config");
@@ -172,6 +173,44 @@ test("a KV bucket: edit a key, bind a host, and a read token reads it until revo
 
   // Deleting the key from the editor.
   await page.getByRole("list", { name: "Keys" }).getByRole("button", { name: /site-title/ }).click();
+  await entry.getByRole("button", { name: "Delete" }).click();
+  await entry.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(page.getByRole("list", { name: "Keys" }).getByRole("listitem")).toHaveCount(0);
+});
+
+test("a KV key keeps its TTL through an edit, and its value round-trips exactly (big numbers, key order)", async ({ page }) => {
+  await page.goto("/platform/kv?bucket=config");
+  await page.getByRole("button", { name: "New key" }).click();
+  const newKey = page.getByTestId("kv-new-key");
+  await newKey.getByLabel("Key").fill("session");
+  await newKey.getByLabel("Value (JSON)").fill("12345678901234567890");
+  await newKey.getByLabel("TTL seconds").fill("7200");
+  await newKey.getByRole("button", { name: "Create key" }).click();
+
+  const entry = page.getByTestId("kv-entry");
+  await expect(entry.getByTestId("kv-version")).toHaveText("1");
+  await expect(entry.getByLabel("Value (JSON)")).toHaveValue("12345678901234567890");
+  const timeLeft = /^in (1 h 59 min|2 h) \(/;
+  await expect(entry.getByTestId("kv-expires")).toHaveText(timeLeft);
+  await expect(entry.getByTestId("kv-ttl-hint")).toHaveText(/^Leave the TTL empty to keep the current expiry \(expires in (1 h 59 min|2 h)\)\.$/);
+
+  const edited = '{"z": 12345678901234567890, "a": [1.50, "\\u0000"]}';
+  await entry.getByLabel("Value (JSON)").fill(edited);
+  await entry.getByRole("button", { name: "Save" }).click();
+  await expect(entry.getByRole("status")).toHaveText("Saved (version 2).");
+  await expect(entry.getByLabel("Value (JSON)")).toHaveValue(edited);
+  await expect(entry.getByTestId("kv-expires")).toHaveText(timeLeft);
+  const stored = await page.request.get("/api/v1/kv/buckets/config/keys/session");
+  expect(await stored.text()).toContain(`"value":${edited},"valueText":${JSON.stringify(edited)},`);
+  expect(new Date((await stored.json()).expiresAt).getTime()).toBeGreaterThan(Date.now() + 7000 * 1000);
+
+  await entry.getByRole("checkbox", { name: "Remove expiry" }).check();
+  await entry.getByRole("button", { name: "Save" }).click();
+  await expect(entry.getByRole("status")).toHaveText("Saved (version 3).");
+  await expect(entry.getByTestId("kv-expires")).toHaveText("Never");
+  await expect(entry.getByLabel("Value (JSON)")).toHaveValue(edited);
+  expect((await (await page.request.get("/api/v1/kv/buckets/config/keys/session")).json()).expiresAt).toBeNull();
+
   await entry.getByRole("button", { name: "Delete" }).click();
   await entry.getByRole("button", { name: "Yes, delete" }).click();
   await expect(page.getByRole("list", { name: "Keys" }).getByRole("listitem")).toHaveCount(0);

@@ -70,7 +70,7 @@ describe("lattice kv / static / bindings / tokens against a real server", () => 
     expect(await as(alice, "kv", "buckets", "create", "Bad_Name")).toMatchObject({ code: 1, stdout: "" });
   });
 
-  it("kv put stores JSON, or text with --string; get prints the value as JSON, --json adds version and etag", async () => {
+  it("kv put stores JSON, or text with --string; get prints the value's JSON text as stored, --json adds version and etag", async () => {
     expect(await as(alice, "kv", "put", "cfg", "site-title", '"Lattice"')).toEqual({ code: 0, stdout: 'Created "site-title" in kv bucket "cfg" (etag "1").\n', stderr: "" });
     expect(await as(alice, "kv", "get", "cfg", "site-title")).toEqual({ code: 0, stdout: '"Lattice"\n', stderr: "" });
     expect(await as(alice, "kv", "put", "cfg", "site-title", "Lattice & friends", "--string")).toEqual({
@@ -83,13 +83,35 @@ describe("lattice kv / static / bindings / tokens against a real server", () => 
     expect((await as(alice, "kv", "put", "cfg", "answer", "42")).code).toBe(0);
     const limits = await as(alice, "kv", "put", "cfg", "limits", '{"rps":50,"burst":[1,2]}', "--json");
     expect(JSON.parse(limits.stdout)).toMatchObject({ key: "limits", value: { rps: 50, burst: [1, 2] }, version: 1, etag: '"1"', created: true, expiresAt: null });
-    expect((await as(alice, "kv", "get", "cfg", "limits")).stdout).toBe('{\n  "rps": 50,\n  "burst": [\n    1,\n    2\n  ]\n}\n');
+    expect((await as(alice, "kv", "get", "cfg", "limits")).stdout).toBe('{"rps":50,"burst":[1,2]}\n');
     const entry = JSON.parse((await as(alice, "kv", "get", "cfg", "answer", "--json")).stdout);
     expect(entry).toMatchObject({ key: "answer", value: 42, version: 1, etag: '"1"', expiresAt: null });
     expect(new Date(entry.updatedAt).getTime()).toBeGreaterThan(Date.now() - 60_000);
     // From stdin.
     expect((await runCli(["kv", "put", "cfg", "flags", "-"], { home: alice, input: '{"beta":true}\n' })).code).toBe(0);
-    expect((await as(alice, "kv", "get", "cfg", "flags")).stdout).toBe('{\n  "beta": true\n}\n');
+    expect((await as(alice, "kv", "get", "cfg", "flags")).stdout).toBe('{"beta":true}\n');
+  });
+
+  it("kv get prints exactly the text kv put stored: big numbers, key order, spacing, \\u0000 (saved login and storage token)", async () => {
+    const token = /(lst_[A-Za-z0-9_-]{43})\n$/.exec((await as(alice, "tokens", "create", "--surface", "kv", "--access", "write", "--buckets", "cfg")).stdout)![1]!;
+    const texts = ["12345678901234567890", '{"b":1,"a":2}', '{"n": 1.10, "big": [-98765432109876543210e-5]}', '"\\u0000"'];
+    for (const [i, text] of texts.entries()) {
+      expect((await as(alice, "kv", "put", "cfg", `exact-${i}`, text)).code).toBe(0);
+      expect(await as(alice, "kv", "get", "cfg", `exact-${i}`)).toEqual({ code: 0, stdout: `${text}\n`, stderr: "" });
+      expect(await ci(token, "kv", "get", "cfg", `exact-${i}`)).toEqual({ code: 0, stdout: `${text}\n`, stderr: "" });
+      expect((await ci(token, "kv", "put", "cfg", `exact-ci-${i}`, text)).code).toBe(0);
+      expect(await as(alice, "kv", "get", "cfg", `exact-ci-${i}`)).toEqual({ code: 0, stdout: `${text}\n`, stderr: "" });
+    }
+    expect((await as(alice, "kv", "get", "cfg", "exact-0", "--json")).stdout).toMatch(/^\{"value":12345678901234567890,"key":"exact-0","valueText":"12345678901234567890",/);
+    // Duplicate keys are refused by the server, in one line, and nothing is written.
+    expect(await as(alice, "kv", "put", "cfg", "dup", '{"a":1,"a":2}')).toEqual({ code: 1, stdout: "", stderr: 'lattice: valueText: duplicate key "a" at position 7 (keys must be unique).\n' });
+    expect(await ci(token, "kv", "put", "cfg", "dup", '{"a":1,"a":2}')).toEqual({ code: 1, stdout: "", stderr: 'lattice: Refused JSON in request body: duplicate key "a" at position 16 (keys must be unique).\n' });
+    expect((await as(alice, "kv", "get", "cfg", "dup")).code).toBe(1);
+    for (const i of texts.keys()) {
+      await as(alice, "kv", "delete", "cfg", `exact-${i}`);
+      await as(alice, "kv", "delete", "cfg", `exact-ci-${i}`);
+    }
+    expect((await as(alice, "tokens", "revoke", token.slice(0, 10))).code).toBe(0); // the later token listings do not show it
   });
 
   it("kv put refuses text that is not JSON as a usage error (exit 2) and writes nothing", async () => {

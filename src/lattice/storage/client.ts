@@ -7,7 +7,7 @@ import { TeamsClient } from "../teams/client.ts";
 import { LatticeClientError } from "../teams/errors.ts";
 import { createLatticeTrpcClient, normalizeCloudUrl, toLatticeClientError, type LatticeTrpcClient } from "../teams/trpc-client.ts";
 import { collectDeployFiles, type CollectOptions, type DeployFile } from "./deploy-files.ts";
-import { encodePathSegments, storageRequest, type StorageHttpOptions } from "./storage-http.ts";
+import { encodePathSegments, storageRequest, type StorageHttpOptions, type StorageRequestBody } from "./storage-http.ts";
 
 type Outputs = inferRouterOutputs<AppRouter>;
 export type StorageSurface = "kv" | "static";
@@ -155,7 +155,7 @@ export class StorageClient {
     }
   }
 
-  private json<T>(method: string, path: string, body?: { json: unknown } | { bytes: Uint8Array }, headers?: Record<string, string>): Promise<T> {
+  private json<T>(method: string, path: string, body?: StorageRequestBody, headers?: Record<string, string>): Promise<T> {
     return storageRequest<T>(this.http, method, path, body, headers);
   }
 
@@ -186,22 +186,37 @@ export class StorageClient {
     return this.json("GET", this.kvPath(bucket, key));
   }
 
+  /** Stores `value` as JSON (JSON.stringify); for exact text (numbers beyond 2^53, key order as typed) use kvPutText. */
   kvPut(bucket: string, key: string, value: unknown, options: KvPutOptions = {}): Promise<KvWritten> {
+    const text = JSON.stringify(value);
+    if (text === undefined) throw new LatticeClientError("SERVER", "a KV value must be JSON (not undefined, a function or a symbol)");
+    return this.kvPutText(bucket, key, text, options);
+  }
+
+  /** Stores `text`, one JSON value, exactly as written: `get` returns the same text as `valueText`. */
+  kvPutText(bucket: string, key: string, text: string, options: KvPutOptions = {}): Promise<KvWritten> {
     if (this.trpcClient) {
       const input = {
         bucket,
         key,
-        value: value as never,
+        valueText: text,
         ...(options.ttl !== undefined ? { expiresIn: options.ttl } : {}),
         ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
         ...(options.ifAbsent ? { ifNoneMatch: "*" as const } : {}),
       };
       return this.call(() => this.trpc.kv.put.mutate(input));
     }
+    // Spliced into the body as it is, so it must be exactly one JSON value (the server refuses duplicate keys too).
+    try {
+      JSON.parse(text);
+    } catch (error) {
+      throw new LatticeClientError("SERVER", `the value is not valid JSON: ${(error as Error).message}`);
+    }
     const headers: Record<string, string> = {};
     if (options.ifMatch !== undefined) headers["if-match"] = options.ifMatch;
     if (options.ifAbsent) headers["if-none-match"] = "*";
-    return this.json("PUT", this.kvPath(bucket, key), { json: { value, ...(options.ttl !== undefined ? { expiresIn: options.ttl } : {}) } }, headers);
+    const body = `{"value":${text.trim()}${options.ttl !== undefined ? `,"expiresIn":${JSON.stringify(options.ttl)}` : ""}}`;
+    return this.json("PUT", this.kvPath(bucket, key), { jsonText: body }, headers);
   }
 
   kvDelete(bucket: string, key: string): Promise<{ key: string; deleted: boolean }> {

@@ -19,6 +19,9 @@ export interface StorageHttpOptions {
   operator: boolean;
 }
 
+/** A value to send as JSON, JSON text to send as it is (a KV value's exact digits), or raw bytes. */
+export type StorageRequestBody = { json: unknown } | { jsonText: string } | { bytes: Uint8Array };
+
 /**
  * One call to a `/api/v1` storage route with `Authorization: Bearer …`. Errors come back as the
  * server's `{ error: { code, message } }`; they become one-line LatticeClientErrors here.
@@ -27,12 +30,12 @@ export async function storageRequest<T>(
   options: StorageHttpOptions,
   method: string,
   path: string,
-  body?: { json: unknown } | { bytes: Uint8Array },
+  body?: StorageRequestBody,
   headers: Record<string, string> = {},
 ): Promise<T> {
   const init: RequestInit = { method, headers: { authorization: `Bearer ${options.token}`, ...headers } };
-  if (body && "json" in body) {
-    init.body = JSON.stringify(body.json);
+  if (body && ("json" in body || "jsonText" in body)) {
+    init.body = "json" in body ? JSON.stringify(body.json) : body.jsonText;
     (init.headers as Record<string, string>)["content-type"] = "application/json";
   } else if (body) {
     init.body = new Uint8Array(body.bytes);

@@ -138,8 +138,8 @@ beforeAll(async () => {
   writeToken = (await createStorageToken(p, principal, { surface: "kv", access: "write", buckets: ["config"] })).token;
   operatorToken = team.token;
   const config = await p.bucket.findFirstOrThrow({ where: { name: "config" } });
-  await putKvEntry(p, config.id, "site-title", "Lattice");
-  await putKvEntry(p, config.id, "greeting", { text: "grüß dich" });
+  await putKvEntry(p, config.id, "site-title", JSON.stringify("Lattice"));
+  await putKvEntry(p, config.id, "greeting", JSON.stringify({ text: "grüß dich" }));
   server = await startServer({ databaseUrl: t.url });
 }, 120_000);
 

@@ -3,21 +3,21 @@ import { formatDate, formatTable } from "../../output.ts";
 import { teamOption } from "../teams/shared.ts";
 import { bucketCommands } from "../storage/buckets.ts";
 import { contentClient, parseDuration, serverOption } from "../storage/shared.ts";
-import { parseKvValue } from "./value.ts";
+import { kvValueText } from "./value.ts";
 
 const contentOptions = [teamOption, serverOption];
 
 const getCommand: CommandSpec = {
   group: "kv",
   name: "get",
-  description: "Print a key's value as JSON (--json: with its version and etag)",
+  description: "Print a key's value: its JSON text exactly as stored (--json: with its version and etag)",
   usage: "kv get <bucket> <key> [--team <name> | --server <url>] [--json]",
   options: contentOptions,
   args: [{ name: "bucket" }, { name: "key" }],
   examples: ["  $ lattice kv get cfg site-title", "  $ LATTICE_STORAGE_TOKEN=lst_… lattice kv get cfg site-title --server https://lattice.example.com"],
   async run(options: ParsedOptions, context: CommandContext) {
     const entry = await (await contentClient(options)).kvGet(options.bucket as string, options.key as string);
-    context.out((context.json ? JSON.stringify(entry) : JSON.stringify(entry.value, null, 2)) + "\n");
+    context.out((context.json ? entryJson(entry) : entry.valueText) + "\n");
   },
 };
 
@@ -43,16 +43,16 @@ const putCommand: CommandSpec = {
   async run(options: ParsedOptions, context: CommandContext) {
     if (options.ifMatch !== undefined && options.ifAbsent) throw new UsageError("--if-match and --if-absent cannot be used together");
     const text = options.value === "-" ? await readStdin() : (options.value as string);
-    const value = parseKvValue(text, { string: options.string === true });
+    const valueText = kvValueText(text, { string: options.string === true });
     const ttl = options.ttl === undefined ? undefined : parseDuration(options.ttl as string, "--ttl");
     const bucket = options.bucket as string;
-    const written = await (await contentClient(options)).kvPut(bucket, options.key as string, value, {
+    const written = await (await contentClient(options)).kvPutText(bucket, options.key as string, valueText, {
       ifMatch: options.ifMatch as string | undefined,
       ifAbsent: options.ifAbsent === true,
       ttl,
     });
     if (context.json) {
-      context.out(JSON.stringify(written) + "\n");
+      context.out(entryJson(written) + "\n");
       return;
     }
     const expires = written.expiresAt ? `, expires ${formatDate(written.expiresAt)}` : "";
@@ -93,6 +93,12 @@ const listCommand: CommandSpec = {
     else context.out(formatTable(["KEY", "VERSION", "UPDATED", "EXPIRES"], keys.map((k) => [k.key, String(k.version), formatDate(k.updatedAt), formatDate(k.expiresAt)])));
   },
 };
+
+/** An entry as JSON with `value` spliced in as the stored text: JSON.stringify of the parsed value would lose digits. */
+function entryJson(entry: { value: unknown; valueText: string }): string {
+  const { value: _parsed, ...rest } = entry;
+  return `{"value":${entry.valueText},${JSON.stringify(rest).slice(1)}`;
+}
 
 async function readStdin(): Promise<string> {
   let text = "";

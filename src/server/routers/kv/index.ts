@@ -8,6 +8,8 @@ import { keyInput, listKeysInput, putKeyInput } from "../../services/kv/schemas.
 
 const entryOutput = z.object({
   key: z.string(),
+  /** The exact JSON text stored; `value` is it parsed (a number beyond 2^53 loses digits there). */
+  valueText: z.string(),
   value: z.unknown(),
   version: z.number(),
   etag: z.string(),

@@ -115,7 +115,7 @@ beforeAll(async () => {
   await mint("kvAll", { surface: "kv", access: "write", buckets: ["*"] });
   await mint("staticWrite", { surface: "static", access: "write", buckets: ["*"] });
   await mint("staticRead", { surface: "static", access: "read", buckets: ["*"] });
-  await putKvEntry(p, (await p.bucket.findFirstOrThrow({ where: { name: "config" } })).id, "site-title", "Lattice");
+  await putKvEntry(p, (await p.bucket.findFirstOrThrow({ where: { name: "config" } })).id, "site-title", JSON.stringify("Lattice"));
   [server, plain] = await Promise.all([startServer({ databaseUrl: t.url }), startNext(t.url)]);
 }, 180_000);
 

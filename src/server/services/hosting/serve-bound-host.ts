@@ -4,7 +4,8 @@ import { canonicalIpv6, normalizeHostHeader } from "../bindings/host.ts";
 import type { HostBindingTarget } from "../bindings/bindings.ts";
 import { deleteKvEntry, kvEtag, listKvKeys, putKvEntry } from "../kv/entries.ts";
 import { KvWriteBatcher } from "../kv/write-batch.ts";
-import { kvKeySchema, listKeysInput, MAX_KV_VALUE_BYTES, parsedPutBody } from "../kv/schemas.ts";
+import { kvKeySchema, listKeysInput, MAX_KV_VALUE_BYTES } from "../kv/schemas.ts";
+import { jsonWithValueText, readKvPutBody } from "../kv/value-text.ts";
 import { authorizeGrant, grantIsLive, INVALID_STORAGE_TOKEN, touchStorageToken } from "../storage-tokens/storage-tokens.ts";
 import type { Database } from "../../db.ts";
 import { formatZodError } from "../../http/zod-message.ts";
@@ -132,7 +133,7 @@ export class HostingService {
     let ready = kvResponses.get(entry);
     if (!ready) {
       // An entry object is replaced on every write (NOTIFY), so its encoded answer can be kept with it.
-      const json = JSON.stringify({ key: path, value: entry.value, updatedAt: entry.updatedAt });
+      const json = kvReadBody(path, entry.valueText, entry.updatedAt);
       // Kept as its UTF-8 bytes in a latin1 string: both entries then write it without encoding it again.
       ready = { headers: kvReadHeaders(entry.version, json), body: Buffer.from(json).toString("latin1") };
       kvResponses.set(entry, ready);
@@ -210,35 +211,35 @@ export class HostingService {
     if (level === "read") {
       const entry = await this.cache.kvEntry(binding.bucketId, key);
       if (!entry) throw new AppError("NOT_FOUND", `No key "${key}".`);
-      const body = JSON.stringify({ key, value: entry.value, updatedAt: entry.updatedAt });
+      const body = kvReadBody(key, entry.valueText, entry.updatedAt);
       return { status: 200, headers: kvReadHeaders(entry.version, body), body: method === "HEAD" ? null : body };
     }
     if (method === "DELETE") {
       await deleteKvEntry(this.database.prisma, binding.bucketId, binding.bucket, key);
       return { status: 204, headers: { "cache-control": "no-store" }, body: null };
     }
-    const raw = await request.readBody(MAX_KV_VALUE_BYTES + 1024);
-    let parsedBody: unknown;
-    try {
-      parsedBody = JSON.parse(raw.toString("utf8"));
-    } catch {
-      throw new AppError("BAD_REQUEST", 'Send a JSON body: {"value": <any JSON>}.');
-    }
-    const body = parsedPutBody.safeParse(parsedBody);
-    if (!body.success || typeof parsedBody !== "object" || parsedBody === null || !("value" in parsedBody)) {
-      throw new AppError("UNPROCESSABLE_CONTENT", body.success ? 'value: send {"value": <any JSON>}' : formatZodError(body.error));
-    }
+    const body = readKvPutBody(await request.readBody(MAX_KV_VALUE_BYTES + 1024));
     const ifNoneMatch = request.header("if-none-match")?.trim();
     if (ifNoneMatch && ifNoneMatch !== "*") throw new AppError("BAD_REQUEST", "On PUT, If-None-Match may only be *.");
-    const written = await putKvEntry(this.database.prisma, binding.bucketId, key, body.data.value, {
+    const written = await putKvEntry(this.database.prisma, binding.bucketId, key, body.valueText, {
       sql: this.database.sql,
       batcher: this.kvWrites,
-      expiresIn: body.data.expiresIn,
+      expiresIn: body.expiresIn,
       ifMatch: request.header("if-match") ?? undefined,
       ifNoneMatch: ifNoneMatch === "*" ? "*" : undefined,
     });
-    return json(written.created ? 201 : 200, { key, value: written.value, updatedAt: written.updatedAt }, { etag: kvEtag(written.version) });
+    const answer = kvReadBody(key, written.valueText, written.updatedAt);
+    return {
+      status: written.created ? 201 : 200,
+      headers: { ...kvReadHeaders(written.version, answer) },
+      body: answer,
+    };
   }
+}
+
+/** `{"key","value","updatedAt"}` with the value's exact text (the seed's shape). */
+function kvReadBody(key: string, valueText: string, updatedAt: Date): string {
+  return jsonWithValueText({ key }, valueText, { updatedAt });
 }
 
 function kvReadHeaders(version: number, body: string): Record<string, string> {

@@ -256,6 +256,124 @@ describe("KV keys", () => {
   });
 });
 
+/** A request with a raw body, answered as text (JSON.parse would round the numbers under test). */
+function rawRequest(port: number, method: string, host: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port, method, path, headers: { host, ...headers } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString("utf8") }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+describe("KV values are the exact JSON text sent", () => {
+  const texts = ["12345678901234567890", '{"b":1,"a":2}', '{"b": {"y": 1, "x": [1.50, -0, 1e400]}, "a": 2}', '"\\u0000"', '"\\ud83d\\ude00 ☃"'];
+  let token: string;
+  const json = { "content-type": "application/json" };
+  const stored = async (key: string) =>
+    (await t.database.sql.query<{ value: string }>("SELECT value::text AS value FROM kv_entries WHERE key = $1", [key]))[0]?.value;
+
+  beforeAll(async () => {
+    expect((await api(a, "POST", "/api/v1/bindings", owner, { host: "exact.example.com", surface: "kv", bucket: "config" })).status).toBe(201);
+    token = (await api(a, "POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "write", buckets: ["config"] })).body.token;
+  });
+
+  it("through a bound host: PUT {\"value\": …} stores the value's text, and both servers' GET returns it byte for byte", async () => {
+    const auth = { authorization: `Bearer ${token}`, ...json };
+    for (const [i, text] of texts.entries()) {
+      const put = await rawRequest(a.port, "PUT", "exact.example.com", `/host-${i}`, auth, `{ "value" : ${text} , "expiresIn": 3600 }`);
+      expect(put.status, text).toBe(201);
+      expect(put.body).toMatch(new RegExp(`^\\{"key":"host-${i}","value":${escapeRegExp(text)},"updatedAt":"[^"]+"\\}$`));
+      expect(await stored(`host-${i}`)).toBe(text);
+      for (const server of [a, b, a]) {
+        const got = await rawRequest(server.port, "GET", "exact.example.com", `/host-${i}`, auth);
+        expect(got.body, text).toBe(`{"key":"host-${i}","value":${text},"updatedAt":${JSON.stringify(JSON.parse(put.body).updatedAt)}}`);
+      }
+    }
+  });
+
+  it("through the JSON route: PUT stores the text, GET returns it as value (verbatim) and valueText", async () => {
+    for (const [i, text] of texts.entries()) {
+      const put = await rawRequest(a.port, "PUT", "127.0.0.1", `/api/v1/kv/buckets/config/keys/route-${i}`, { authorization: `Bearer ${owner}`, ...json }, `{"value":${text}}`);
+      expect(put.status, put.body).toBe(201);
+      expect(put.body.startsWith(`{"key":"route-${i}","value":${text},"valueText":${JSON.stringify(text)},"version":1,`)).toBe(true);
+      const got = await rawRequest(a.port, "GET", "127.0.0.1", `/api/v1/kv/buckets/config/keys/route-${i}`, { authorization: `Bearer ${token}` });
+      expect(got.body.startsWith(`{"key":"route-${i}","value":${text},"valueText":${JSON.stringify(text)},"version":1,`), got.body).toBe(true);
+      expect(await stored(`route-${i}`)).toBe(text);
+    }
+  });
+
+  it("through tRPC: kv.put takes valueText and kv.get returns it exactly", async () => {
+    for (const [i, text] of texts.entries()) {
+      const put = await trpc(a, "mutation", "kv.put", owner, { bucket: "config", key: `trpc-${i}`, valueText: ` ${text}\n` });
+      expect(put.status, JSON.stringify(put.body)).toBe(200);
+      expect(put.body.result.data.json.valueText).toBe(text);
+      const got = await trpc(a, "query", "kv.get", owner, { bucket: "config", key: `trpc-${i}` });
+      expect(got.body.result.data.json.valueText).toBe(text);
+      expect(await stored(`trpc-${i}`)).toBe(text);
+    }
+  });
+
+  it("refuses text that is not JSON, or has duplicate keys, with a clear 400/422, and writes nothing", async () => {
+    const auth = { authorization: `Bearer ${token}`, ...json };
+    const bodies: [string, number, string][] = [
+      ['{"value":12345678901234567890', 400, "Malformed JSON in request body: unexpected end of JSON."],
+      ['{"value":[1,]}', 400, 'Malformed JSON in request body: unexpected "]" at position 12.'],
+      ['{"value":"a\u0000b"}', 400, "Malformed JSON in request body: control character in a string at position 11 (escape it)."],
+      ['{"value":{"a":1,"a":2}}', 422, 'Refused JSON in request body: duplicate key "a" at position 16 (keys must be unique).'],
+      ['{"value":1,"value":2}', 422, 'Refused JSON in request body: duplicate key "value" at position 11 (keys must be unique).'],
+      ['{"value":1,"expiresIn":"soon"}', 422, "expiresIn: Invalid input: expected number, received string"],
+      ["[1]", 422, 'value: send {"value": <any JSON>}'],
+    ];
+    for (const [body, status, message] of bodies) {
+      const viaHost = await rawRequest(a.port, "PUT", "exact.example.com", "/refused", auth, body);
+      expect({ body, status: viaHost.status, error: JSON.parse(viaHost.body).error }).toEqual({ body, status, error: { code: status === 400 ? "BAD_REQUEST" : "UNPROCESSABLE_CONTENT", message } });
+      const viaRoute = await rawRequest(a.port, "PUT", "127.0.0.1", "/api/v1/kv/buckets/config/keys/refused", auth, body);
+      expect({ body, status: viaRoute.status, error: JSON.parse(viaRoute.body).error }).toEqual({ body, status, error: { code: status === 400 ? "BAD_REQUEST" : "UNPROCESSABLE_CONTENT", message } });
+    }
+    const notUtf8 = await rawRequest(a.port, "PUT", "exact.example.com", "/refused", auth, Buffer.from([0x7b, 0x22, 0xff, 0x22, 0x7d]).toString("latin1"));
+    expect(notUtf8.status).toBe(400);
+    for (const [valueText, message] of [
+      ["{bad", 'valueText: not valid JSON: unexpected "b" at position 1.'],
+      ['{"a":1,"a":2}', 'valueText: duplicate key "a" at position 7 (keys must be unique).'],
+      ["1 2", 'valueText: not valid JSON: unexpected "2" after the JSON value at position 2.'],
+      ['"\ud800"', "valueText: contains a lone UTF-16 surrogate (escape it as \\uXXXX)."],
+    ]) {
+      const viaTrpc = await trpc(a, "mutation", "kv.put", owner, { bucket: "config", key: "refused", valueText });
+      expect({ valueText, status: viaTrpc.status, message: viaTrpc.body.error.json.message }).toEqual({ valueText, status: 422, message });
+    }
+    expect(await stored("refused")).toBeUndefined();
+  });
+
+  it("keepTtl keeps a live entry's expiry; a write without it (or with expiresIn) sets what it says, like Cloudflare KV", async () => {
+    const put = async (input: Record<string, unknown>) => {
+      const res = await trpc(a, "mutation", "kv.put", owner, { bucket: "config", key: "ttl", ...input });
+      expect(res.status, JSON.stringify(res.body)).toBe(200);
+      return res.body.result.data.json as { expiresAt: string | null; etag: string };
+    };
+    const first = await put({ valueText: "1", expiresIn: 3600 });
+    expect(first.expiresAt).not.toBeNull();
+    expect((await put({ valueText: "2", keepTtl: true, ifMatch: first.etag })).expiresAt).toBe(first.expiresAt); // the dashboard's edit
+    expect((await put({ valueText: "3", keepTtl: true })).expiresAt).toBe(first.expiresAt);
+    const got = await trpc(a, "query", "kv.get", owner, { bucket: "config", key: "ttl" });
+    expect(got.body.result.data.json).toMatchObject({ valueText: "3", expiresAt: first.expiresAt });
+    expect((await put({ valueText: "4" })).expiresAt).toBeNull();
+    expect((await put({ valueText: "5", keepTtl: true })).expiresAt).toBeNull();
+    const both = await trpc(a, "mutation", "kv.put", owner, { bucket: "config", key: "ttl", valueText: "6", keepTtl: true, expiresIn: 60 });
+    expect([both.status, both.body.error.json.message]).toEqual([422, "keepTtl: keepTtl and expiresIn cannot be used together"]);
+    // An expired entry written again with keepTtl is a new entry: no expiry carried over.
+    await t.database.sql.query("UPDATE kv_entries SET expires_at = now() - interval '1 second' WHERE key = 'ttl'");
+    expect((await put({ valueText: "7", keepTtl: true })).expiresAt).toBeNull();
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
 describe("bucket lifecycle", () => {
   it("refuses to delete a bucket that is still bound, unless forced (which removes its bindings)", async () => {
     expect((await api(a, "POST", "/api/v1/kv/buckets", owner, { name: "doomed" })).status).toBe(201);

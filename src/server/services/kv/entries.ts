@@ -6,7 +6,8 @@ import type { KvWriteBatcher } from "./write-batch.ts";
 
 export interface KvEntryView {
   key: string;
-  value: unknown;
+  /** The value's JSON text, exactly as it was written. */
+  valueText: string;
   version: number;
   updatedAt: Date;
   expiresAt: Date | null;
@@ -25,9 +26,15 @@ function parseEtag(etag: string): number {
 
 /** One live entry (expired ones do not exist), or null. */
 export async function getKvEntry(db: DbClient, bucketId: string, key: string): Promise<KvEntryView | null> {
-  const row = await db.kvEntry.findUnique({ where: { bucketId_key: { bucketId, key } } });
-  if (!row || (row.expiresAt && row.expiresAt <= new Date())) return null;
-  return { key: row.key, value: row.value, version: row.version, updatedAt: row.updatedAt, expiresAt: row.expiresAt };
+  // value::text: the driver would JSON.parse a json column (big numbers lose digits).
+  const rows = await db.$queryRawUnsafe<{ value_text: string; version: number; updated_at: Date; expires_at: Date | null }[]>(
+    `SELECT value::text AS value_text, version, updated_at, expires_at FROM kv_entries WHERE bucket_id = $1::uuid AND key = $2`,
+    bucketId, key,
+  );
+  const row = rows[0];
+  const expiresAt = row?.expires_at ? new Date(row.expires_at) : null;
+  if (!row || (expiresAt && expiresAt <= new Date())) return null;
+  return { key, valueText: row.value_text, version: Number(row.version), updatedAt: new Date(row.updated_at), expiresAt };
 }
 
 export async function requireKvEntry(db: DbClient, bucketId: string, bucketName: string, key: string): Promise<KvEntryView> {
@@ -42,6 +49,8 @@ export interface PutKvOptions {
   ifMatch?: string;
   /** `*`: create only; refused if a live entry exists. */
   ifNoneMatch?: "*";
+  /** Without expiresIn: keep the live entry's expiry instead of clearing it (the dashboard's edit). */
+  keepTtl?: boolean;
   /** Plain SQL access: the bound-host hot path skips Prisma's raw-query layer with it. */
   sql?: SqlRunner;
   /** Group commit for plain writes (no conditions), as the bound-host path uses. */
@@ -51,12 +60,13 @@ export interface PutKvOptions {
 /**
  * Writes one entry in a single statement, so concurrent writers cannot lose each other's CAS:
  * an expired entry counts as absent, and its version keeps counting up (an old ETag never matches again).
+ * `valueText` is stored as it is: the caller has checked it is one JSON value (checkedValueText, readKvPutBody).
  */
-export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: string, value: unknown, options: PutKvOptions = {}) {
-  const json = JSON.stringify(value ?? null);
-  if (Buffer.byteLength(json) > MAX_KV_VALUE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "A KV value must be at most 1 MiB of JSON.");
+export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: string, valueText: string, options: PutKvOptions = {}) {
+  if (Buffer.byteLength(valueText) > MAX_KV_VALUE_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "A KV value must be at most 1 MiB of JSON.");
   const expiresAt = options.expiresIn ? new Date(Date.now() + options.expiresIn * 1000).toISOString() : null;
-  type Row = { version: number; updated_at: Date; created: boolean };
+  const keepTtl = Boolean(options.keepTtl) && !expiresAt;
+  type Row = { version: number; updated_at: Date; expires_at: Date | null; created: boolean };
   // One statement, one round trip: the write and its NOTIFY (delivered at commit, only if a row
   // was written) — the PUT path's cost is this statement.
   const notify = JSON.stringify({ t: "kv", b: bucketId, k: key } satisfies StorageChange);
@@ -66,28 +76,31 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
   if (options.ifMatch !== undefined) {
     rows = await query(
       `WITH w AS (
-         UPDATE kv_entries SET value = $3::jsonb, version = version + 1, updated_at = now(), expires_at = $4::timestamptz
+         UPDATE kv_entries SET value = $3::json, version = version + 1, updated_at = now(),
+           expires_at = CASE WHEN $7::bool THEN expires_at ELSE $4::timestamptz END
          WHERE bucket_id = $1::uuid AND key = $2 AND version = $5::int AND (expires_at IS NULL OR expires_at > now())
-         RETURNING version, updated_at, false AS created)
-       SELECT w.version, w.updated_at, w.created, pg_notify('${STORAGE_CHANNEL}', $6) IS NULL AS notified FROM w`,
-      bucketId, key, json, expiresAt, parseEtag(options.ifMatch), notify,
+         RETURNING version, updated_at, expires_at, false AS created)
+       SELECT w.version, w.updated_at, w.expires_at, w.created, pg_notify('${STORAGE_CHANNEL}', $6) IS NULL AS notified FROM w`,
+      bucketId, key, valueText, expiresAt, parseEtag(options.ifMatch), notify, keepTtl,
     );
-  } else if (options.ifNoneMatch === undefined && options.batcher) {
-    const written = await options.batcher.put(bucketId, key, json, expiresAt);
-    rows = [{ version: written.version, updated_at: written.updatedAt, created: written.created }];
+  } else if (options.ifNoneMatch === undefined && options.batcher && !keepTtl) {
+    const written = await options.batcher.put(bucketId, key, valueText, expiresAt);
+    rows = [{ version: written.version, updated_at: written.updatedAt, expires_at: expiresAt ? new Date(expiresAt) : null, created: written.created }];
   } else {
     const onlyIfAbsent = options.ifNoneMatch === "*" ? "WHERE kv_entries.expires_at IS NOT NULL AND kv_entries.expires_at <= now()" : "";
     rows = await query(
       `WITH previous AS (SELECT (expires_at IS NULL OR expires_at > now()) AS live FROM kv_entries WHERE bucket_id = $1::uuid AND key = $2),
        w AS (
          INSERT INTO kv_entries (bucket_id, key, value, version, updated_at, expires_at)
-         VALUES ($1::uuid, $2, $3::jsonb, 1, now(), $4::timestamptz)
+         VALUES ($1::uuid, $2, $3::json, 1, now(), $4::timestamptz)
          ON CONFLICT (bucket_id, key) DO UPDATE
-           SET value = EXCLUDED.value, version = kv_entries.version + 1, updated_at = now(), expires_at = EXCLUDED.expires_at
+           SET value = EXCLUDED.value, version = kv_entries.version + 1, updated_at = now(),
+             -- keepTtl keeps only a live expiry: an expired entry written again is a new one.
+             expires_at = CASE WHEN $6::bool AND kv_entries.expires_at > now() THEN kv_entries.expires_at ELSE EXCLUDED.expires_at END
            ${onlyIfAbsent}
-         RETURNING version, updated_at, NOT coalesce((SELECT live FROM previous), false) AS created)
-       SELECT w.version, w.updated_at, w.created, pg_notify('${STORAGE_CHANNEL}', $5) IS NULL AS notified FROM w`,
-      bucketId, key, json, expiresAt, notify,
+         RETURNING version, updated_at, expires_at, NOT coalesce((SELECT live FROM previous), false) AS created)
+       SELECT w.version, w.updated_at, w.expires_at, w.created, pg_notify('${STORAGE_CHANNEL}', $5) IS NULL AS notified FROM w`,
+      bucketId, key, valueText, expiresAt, notify, keepTtl,
     );
   }
   const row = rows[0];
@@ -100,10 +113,10 @@ export async function putKvEntry(prisma: PrismaClient, bucketId: string, key: st
   }
   return {
     key,
-    value: value ?? null,
+    valueText,
     version: Number(row.version),
     updatedAt: new Date(row.updated_at),
-    expiresAt: expiresAt ? new Date(expiresAt) : null,
+    expiresAt: row.expires_at ? new Date(row.expires_at) : null,
     created: Boolean(row.created),
   };
 }

@@ -19,22 +19,27 @@ export const listKeysInput = z.object({
   limit: z.coerce.number().int().min(1, "limit must be at least 1").max(1000, "limit must be at most 1000").optional(),
 });
 export const keyInput = z.object({ bucket: bucketNameSchema, key: kvKeySchema });
-export const putKeyInput = keyInput.extend({
-  value: z.json({ error: "value must be a JSON value" }),
-  expiresIn: z.number().int().positive("expiresIn must be a positive number of seconds").max(10 * 365 * 24 * 3600).optional(),
-  ifMatch: z.string().optional(),
-  ifNoneMatch: z.literal("*").optional(),
-});
-
 const expiresIn = z.number().int().positive("expiresIn must be a positive number of seconds").max(10 * 365 * 24 * 3600).optional();
 
-/** The body of a PUT on a bound KV host or the KV JSON route. */
-export const putBody = z.object({ value: z.json({ error: "value must be a JSON value" }), expiresIn });
-
 /**
- * The same body straight out of JSON.parse (bound hosts): its value is JSON by construction, so
- * it is not walked again (that walk was ≈ 6 % of a PUT's server time). The caller checks it is there.
+ * tRPC `kv.put`: the value as JSON text (`valueText`, stored exactly as sent: what the CLI and the
+ * dashboard send) or as a JSON value (`value`, for scripts; superjson cannot carry a number beyond
+ * 2^53 exactly, so such values lose digits before they arrive).
  */
-export const parsedPutBody = z.object({ value: z.unknown(), expiresIn });
+export const putKeyInput = keyInput
+  .extend({
+    value: z.json({ error: "value must be a JSON value" }).optional(),
+    valueText: z.string({ error: "valueText must be a string of JSON text" }).optional(),
+    expiresIn,
+    /** Without expiresIn: keep the entry's current expiry (the dashboard's edit) instead of clearing it. */
+    keepTtl: z.boolean().optional(),
+    ifMatch: z.string().optional(),
+    ifNoneMatch: z.literal("*").optional(),
+  })
+  .refine((input) => (input.value === undefined) !== (input.valueText === undefined), { message: "send value (any JSON) or valueText (its JSON text), not both", path: ["value"] })
+  .refine((input) => !(input.keepTtl && input.expiresIn !== undefined), { message: "keepTtl and expiresIn cannot be used together", path: ["keepTtl"] });
+
+/** expiresIn as a PUT body (bound hosts and the JSON route) gives it. */
+export const putBodyExpiresIn = expiresIn;
 
 export type ListKeysInput = z.infer<typeof listKeysInput>;

@@ -31,7 +31,7 @@ WITH input AS (
   FROM kv_entries e JOIN input i ON e.bucket_id = i.bucket_id AND e.key = i.key
 ), w AS (
   INSERT INTO kv_entries (bucket_id, key, value, version, updated_at, expires_at)
-  SELECT bucket_id, key, value::jsonb, 1, now(), expires_at FROM input ORDER BY bucket_id, key
+  SELECT bucket_id, key, value::json, 1, now(), expires_at FROM input ORDER BY bucket_id, key
   ON CONFLICT (bucket_id, key) DO UPDATE
     SET value = EXCLUDED.value, version = kv_entries.version + 1, updated_at = now(), expires_at = EXCLUDED.expires_at
   RETURNING bucket_id, key, version, updated_at

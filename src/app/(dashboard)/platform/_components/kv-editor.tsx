@@ -1,16 +1,18 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useTRPC } from "@/trpc/react";
 import { dangerButton, secondaryButton } from "../../../_components/form-field";
 import { formatDateTime } from "../../../_components/format-date";
 import { EntryList, MetaList, PanelPlaceholder, useDebouncedPrefix } from "./entry-list";
+import { formatTimeLeft } from "./time-left";
 import { InlineError, smallInput, smallPrimaryButton } from "./ui";
 
 const PAGE_SIZE = 50;
 
-type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
+/** What a save says about expiry: a new TTL, keep the current one, or none (clears it). */
+type Expiry = { expiresIn: number } | { keepTtl: true } | Record<string, never>;
 
 type Selection = { kind: "key"; key: string } | { kind: "new" } | null;
 
@@ -95,7 +97,7 @@ function KvEntryPanel({ bucket, entryKey, canWrite, onDeleted }: { bucket: strin
 
   if (entry.isPending) return <PanelPlaceholder>Loading {entryKey}…</PanelPlaceholder>;
   if (entry.error) return <PanelPlaceholder><InlineError message={entry.error.message} /></PanelPlaceholder>;
-  const { value, version, etag, updatedAt, expiresAt } = entry.data;
+  const { valueText, version, etag, updatedAt, expiresAt } = entry.data;
 
   return (
     <div className="space-y-4 p-5" data-testid="kv-entry">
@@ -124,22 +126,24 @@ function KvEntryPanel({ bucket, entryKey, canWrite, onDeleted }: { bucket: strin
           { label: "Version", value: version, testId: "kv-version" },
           { label: "ETag", value: <code className="font-mono">{etag}</code> },
           { label: "Updated", value: formatDateTime(updatedAt) },
-          { label: "Expires", value: formatDateTime(expiresAt, "Never") },
+          { label: "Expires", value: expiresAt ? <TimeLeft at={expiresAt} /> : "Never", testId: "kv-expires" },
         ]}
       />
       <InlineError message={remove.error?.message} />
       {/* Re-keyed by version: a save (or someone else's) shows the server's value again. */}
       <JsonValueForm
         key={version}
-        initialText={JSON.stringify(value, null, 2)}
+        initialText={valueText}
+        expiresAt={expiresAt}
         readOnly={!canWrite}
         pending={put.isPending}
         error={put.error?.message ?? null}
         status={saved === version ? `Saved (version ${version}).` : null}
-        onSubmit={(parsed, expiresIn) => {
+        onSubmit={(text, expiry) => {
           setSaved(null);
           // Compare-and-swap on the version shown, so a concurrent edit is reported, not overwritten.
-          put.mutate({ bucket, key: entryKey, value: parsed, expiresIn, ifMatch: etag });
+          // The text goes as typed (valueText): JSON.parse would round numbers beyond 2^53.
+          put.mutate({ bucket, key: entryKey, valueText: text, ...expiry, ifMatch: etag });
         }}
       />
     </div>
@@ -175,16 +179,37 @@ function NewKeyPanel({ bucket, onCreated, onCancel }: { bucket: string; onCreate
         pending={put.isPending}
         error={put.error?.message ?? null}
         submitLabel="Create key"
-        onSubmit={(parsed, expiresIn) => put.mutate({ bucket, key, value: parsed, expiresIn, ifNoneMatch: "*" })}
+        onSubmit={(text, expiry) => put.mutate({ bucket, key, valueText: text, ...expiry, ifNoneMatch: "*" })}
       />
     </div>
   );
 }
 
-function parseJson(text: string): { ok: true; value: Json } | { ok: false; message: string } {
+/** "in 2 h 13 min (Jan 1, 2026, 3:04 PM)", kept current while it is on screen. */
+function TimeLeft({ at }: { at: Date }) {
+  const now = useNow();
+  return (
+    <span title={formatDateTime(at)}>
+      {at.getTime() <= now ? "expired" : `in ${formatTimeLeft(at, now)}`} ({formatDateTime(at)})
+    </span>
+  );
+}
+
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 15_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+// A quick check while typing; the server checks the text strictly (it also refuses duplicate keys).
+function checkJson(text: string): { ok: true } | { ok: false; message: string } {
   if (!text.trim()) return { ok: false, message: 'Enter a JSON value, such as "text", 42, true or {"a": 1}.' };
   try {
-    return { ok: true, value: JSON.parse(text) as Json };
+    JSON.parse(text);
+    return { ok: true };
   } catch (error) {
     return { ok: false, message: `Not valid JSON: ${(error as Error).message}` };
   }
@@ -192,6 +217,7 @@ function parseJson(text: string): { ok: true; value: Json } | { ok: false; messa
 
 function JsonValueForm({
   initialText,
+  expiresAt = null,
   readOnly = false,
   pending,
   error,
@@ -200,24 +226,30 @@ function JsonValueForm({
   onSubmit,
 }: {
   initialText: string;
+  /** The entry's current expiry: kept by a save that leaves the TTL empty, unless "Remove expiry" is ticked. */
+  expiresAt?: Date | null;
   readOnly?: boolean;
   pending: boolean;
   error: string | null;
   status?: string | null;
   submitLabel?: string;
-  onSubmit: (value: Json, expiresIn: number | undefined) => void;
+  onSubmit: (text: string, expiry: Expiry) => void;
 }) {
   const [text, setText] = useState(initialText);
   const [ttl, setTtl] = useState("");
+  const [removeExpiry, setRemoveExpiry] = useState(false);
   const [touched, setTouched] = useState(false);
-  const parsed = parseJson(text);
+  const now = useNow();
+  const parsed = checkJson(text);
   const ttlSeconds = ttl.trim() ? Number(ttl) : undefined;
   const ttlValid = ttlSeconds === undefined || (Number.isInteger(ttlSeconds) && ttlSeconds > 0);
+  const expiring = expiresAt !== null && expiresAt.getTime() > now;
 
   function submit(event: FormEvent) {
     event.preventDefault();
     setTouched(true);
-    if (parsed.ok && ttlValid) onSubmit(parsed.value, ttlSeconds);
+    if (!parsed.ok || !ttlValid) return;
+    onSubmit(text, ttlSeconds !== undefined ? { expiresIn: ttlSeconds } : expiring && !removeExpiry ? { keepTtl: true } : {});
   }
 
   return (
@@ -249,10 +281,16 @@ function JsonValueForm({
               inputMode="numeric"
               value={ttl}
               onChange={(event) => setTtl(event.target.value)}
-              placeholder="No expiry"
+              placeholder={expiring ? "Keep current" : "No expiry"}
               className={`${smallInput} mt-1 w-40`}
             />
           </label>
+          {expiring ? (
+            <label className="flex items-center gap-2 pb-2 text-xs text-zinc-700">
+              <input type="checkbox" checked={removeExpiry} disabled={ttlSeconds !== undefined} onChange={(event) => setRemoveExpiry(event.target.checked)} />
+              Remove expiry
+            </label>
+          ) : null}
           <button type="submit" className={smallPrimaryButton} disabled={pending || (touched && !parsed.ok) || !ttlValid}>
             {pending ? "Saving…" : submitLabel}
           </button>
@@ -264,7 +302,13 @@ function JsonValueForm({
         </div>
       )}
       {!ttlValid ? <InlineError message="TTL must be a whole number of seconds greater than 0." /> : null}
-      {readOnly ? null : <p className="text-[11px] text-zinc-400">Saving without a TTL clears any expiry.</p>}
+      {readOnly ? null : (
+        <p className="text-[11px] text-zinc-400" data-testid="kv-ttl-hint">
+          {expiring
+            ? `Leave the TTL empty to keep the current expiry (expires in ${formatTimeLeft(expiresAt!, now)}).`
+            : "Leave the TTL empty for no expiry."}
+        </p>
+      )}
       <InlineError message={error} />
     </form>
   );

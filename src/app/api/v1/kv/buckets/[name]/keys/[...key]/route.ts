@@ -1,25 +1,40 @@
 import { sessionPrincipal } from "@/server/auth/next-auth";
+import { AppError } from "@/server/errors";
 import { storageRoute } from "@/server/services/storage-tokens/storage-route";
 import { deleteKey, getKey, putKey } from "@/server/services/kv/bucket-entries";
-import { putBody } from "@/server/services/kv/schemas";
+import { MAX_KV_VALUE_BYTES } from "@/server/services/kv/schemas";
+import { jsonWithValueText, readKvPutBody } from "@/server/services/kv/value-text";
 
 export const dynamic = "force-dynamic";
 const common = { surface: "kv", restAfter: "/keys/", session: sessionPrincipal } as const;
 
-export const GET = storageRoute({ ...common, level: "read" }, ({ db, bucket, rest }) => getKey(db.prisma, { bucket, key: rest }));
+/** The entry with `value` as its exact stored JSON text, and that text again as the string `valueText`. */
+function entryResponse(entry: { key: string; valueText: string; version: number; etag: string; updatedAt: Date; expiresAt: Date | null; created?: boolean }, status = 200) {
+  const { key, valueText, version, etag, updatedAt, expiresAt, created } = entry;
+  const body = jsonWithValueText({ key }, valueText, { valueText, version, etag, updatedAt, expiresAt, ...(created === undefined ? {} : { created }) });
+  return new Response(body, { status, headers: { "content-type": "application/json", "cache-control": "no-store", etag } });
+}
 
-// Body {"value": any JSON, "expiresIn"?: seconds}; If-Match: "<version>" is compare-and-swap, If-None-Match: * creates only.
-export const PUT = storageRoute({ ...common, level: "write", input: putBody }, async ({ db, bucket, rest, input, request }) => {
+export const GET = storageRoute({ ...common, level: "read" }, async ({ db, bucket, rest }) => entryResponse(await getKey(db.prisma, { bucket, key: rest })));
+
+// Body {"value": any JSON, "expiresIn"?: seconds}, read raw so the value is stored as the exact text sent;
+// If-Match: "<version>" is compare-and-swap, If-None-Match: * creates only.
+export const PUT = storageRoute({ ...common, level: "write", raw: true, maxBody: MAX_KV_VALUE_BYTES + 1024 }, async ({ db, bucket, rest, input, request }) => {
+  // Only JSON bodies: a cross-site form cannot send one (the CSRF guard the other routes get from storageRoute).
+  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
+    throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
+  }
+  const body = readKvPutBody((input as Buffer | undefined) ?? Buffer.alloc(0));
   const ifNoneMatch = request.headers.get("if-none-match")?.trim();
   const written = await putKey(db.prisma, {
     bucket,
     key: rest,
-    value: input.value,
-    expiresIn: input.expiresIn,
+    valueText: body.valueText,
+    expiresIn: body.expiresIn,
     ifMatch: request.headers.get("if-match") ?? undefined,
     ifNoneMatch: ifNoneMatch === "*" ? "*" : undefined,
   });
-  return Response.json(written, { status: written.created ? 201 : 200, headers: { "cache-control": "no-store", etag: written.etag } });
+  return entryResponse(written, written.created ? 201 : 200);
 });
 
 export const DELETE = storageRoute({ ...common, level: "write" }, ({ db, bucket, rest }) => deleteKey(db.prisma, { bucket, key: rest }));
