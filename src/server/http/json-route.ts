@@ -45,18 +45,6 @@ async function readJson(request: Request): Promise<unknown> {
   }
 }
 
-/** Next decodes dynamic segments itself and throws on a malformed escape (`%E0%A4`): the client's mistake, so 400. */
-async function routeParams(context?: { params?: Promise<Record<string, string | string[]>> }): Promise<Record<string, string>> {
-  let raw: Record<string, string | string[]>;
-  try {
-    raw = (await context?.params) ?? {};
-  } catch (error) {
-    if (error instanceof URIError) throw new AppError("BAD_REQUEST", "Malformed percent-encoding in the URL.");
-    throw error;
-  }
-  return Object.fromEntries(Object.entries(raw).map(([key, value]) => [key, Array.isArray(value) ? value.join("/") : value]));
-}
-
 /**
  * Wraps a /api/v1 route handler: auth, JSON parsing, validation and the one error mapping.
  * The handler itself only calls a service.
@@ -86,7 +74,9 @@ export function jsonRoute<S extends z.ZodType | undefined>(
         if (!parsed.success) throw parsed.error;
         input = parsed.data;
       }
-      const params = await routeParams(context);
+      const params = Object.fromEntries(
+        Object.entries((await context?.params) ?? {}).map(([key, value]) => [key, Array.isArray(value) ? value.join("/") : value]),
+      );
       const result = await handler({ input: input as never, params, principal, db: database, request });
       return Response.json(result, { status: spec.status ?? 200, headers: { "cache-control": "no-store" } });
     } catch (error) {
