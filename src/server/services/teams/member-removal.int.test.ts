@@ -121,7 +121,7 @@ describe("a removed member's storage tokens and invitations", () => {
 
 describe("the invitation routes with bad ids", () => {
   it.each([
-    ["%25", 400, "BAD_REQUEST"],
+    ["%25", 404, "NOT_FOUND"], // a well-formed escape for "%", which names no invitation
     ["%E0%A4%A", 400, "BAD_REQUEST"],
     ["%", 400, "BAD_REQUEST"],
     ["not-a-uuid", 404, "NOT_FOUND"],
