@@ -36,7 +36,8 @@ test("an invitation's token is shown once, then only its prefix; revoking it emp
   const panel = page.getByTestId("invitation-token-panel");
   await expect(panel).toContainText("Share this token with the invitee (one-time use)");
   const token = await shownToken(page);
-  await expect(panel.getByTestId("invitation-token-example")).toHaveText(`lattice teams join --cloud ${baseURL} --token ${token} --email bob@example.com`);
+  await expect(panel.getByTestId("invitation-token-example")).toHaveText(`lattice teams join --cloud ${baseURL} --token ${token} --email bob@example.com --name "<Their name>"`);
+  await expect(page.getByTestId("invitation-link")).toHaveText(`${baseURL}/join#token=${token}`);
   await panel.getByRole("button", { name: "Copy", exact: true }).click();
   await expect(panel.getByRole("button", { name: "Copied" })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(token);
@@ -53,7 +54,14 @@ test("an invitation's token is shown once, then only its prefix; revoking it emp
   expect(await page.content()).not.toContain(token);
   await screenshot(page, "team-pending-invitation");
 
+  // Revoking asks first; Cancel keeps the invitation.
   await bobRow.getByRole("button", { name: "Revoke" }).click();
+  await expect(bobRow).toContainText("Revoke the invitation for bob@example.com?");
+  await screenshot(page, "team-revoke-invitation-confirm");
+  await bobRow.getByRole("button", { name: "Cancel" }).click();
+  await expect(bobRow.getByRole("button", { name: "Revoke" })).toBeVisible();
+  await bobRow.getByRole("button", { name: "Revoke" }).click();
+  await bobRow.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(page.getByTestId("no-invitations")).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("no-invitations")).toBeVisible();
@@ -80,6 +88,14 @@ test("an invitee who joined is listed; an owner changes their role and removes t
 
   await carolRow.getByLabel("Role of carol@example.com").selectOption("admin");
   await expect(carolRow.getByLabel("Role of carol@example.com")).toBeEnabled();
+  await page.reload();
+  await expect(carolRow.getByLabel("Role of carol@example.com")).toHaveValue("admin");
+
+  // Making someone an owner asks first; Cancel leaves the role as it was, on the server too.
+  await carolRow.getByLabel("Role of carol@example.com").selectOption("owner");
+  await expect(carolRow).toContainText("Make carol@example.com an owner?");
+  await carolRow.getByRole("button", { name: "Cancel" }).click();
+  await expect(carolRow.getByLabel("Role of carol@example.com")).toHaveValue("admin");
   await page.reload();
   await expect(carolRow.getByLabel("Role of carol@example.com")).toHaveValue("admin");
 
@@ -131,4 +147,52 @@ test("a plain member sees the team but no manager controls, and the server refus
   expect((await davePage.request.get("/api/v1/teams/invitations")).status()).toBe(403);
   expect((await davePage.request.post("/api/v1/teams/kick", { data: { email: alice.email } })).status()).toBe(403);
   await daveContext.close();
+});
+
+test("an invitee joins in the browser from the invitation link and lands signed in", async ({ page, browser, baseURL }) => {
+  await invite(page, "erin@example.com");
+  const link = (await page.getByTestId("invitation-link").textContent())!;
+  expect(link).toMatch(new RegExp(`^${baseURL}/join#token=latinv_`));
+
+  const erinContext = await browser.newContext({ baseURL });
+  const erinPage = await erinContext.newPage();
+  await erinPage.goto(link);
+  const form = erinPage.getByRole("form", { name: "Join the team" });
+  const fill = async (email: string, password: string, confirm = password) => {
+    await form.getByLabel("Email").fill(email);
+    await form.getByLabel("Your name").fill("Erin");
+    // By name: the password field's label also holds its hint, and "Confirm password" contains "password".
+    await form.locator('input[name="password"]').fill(password);
+    await form.locator('input[name="confirm"]').fill(confirm);
+    await form.getByRole("button", { name: "Join team" }).click();
+  };
+  // Mistakes are shown and change nothing: a typo in the confirmation, another address.
+  await fill("erin@example.com", "erin's long password", "erin's other password");
+  await expect(form.getByRole("alert")).toHaveText("The two passwords do not match.");
+  await fill("mallory@example.com", "erin's long password");
+  await expect(form.getByRole("alert")).toHaveText("This invitation is bound to a different email address.");
+  await screenshot(erinPage, "join-wrong-email");
+
+  await fill("erin@example.com", "erin's long password");
+  await expect(erinPage).toHaveURL(/\/team$/);
+  await expect(membersTable(erinPage).getByRole("row").filter({ hasText: "erin@example.com" })).toContainText("(you)");
+  await screenshot(erinPage, "join-signed-in");
+
+  // The link is spent: opening it again says so.
+  const again = await browser.newContext({ baseURL });
+  const againPage = await again.newPage();
+  await againPage.goto(link);
+  await againPage.getByLabel("Email").fill("erin@example.com");
+  await againPage.getByLabel("Your name").fill("Erin");
+  await againPage.locator('input[name="password"]').fill("erin's long password");
+  await againPage.locator('input[name="confirm"]').fill("erin's long password");
+  await againPage.getByRole("button", { name: "Join team" }).click();
+  await expect(againPage.getByRole("form", { name: "Join the team" }).getByRole("alert")).toHaveText("This invitation has already been used.");
+
+  await againPage.goto("/join");
+  // (Next's route announcer is an alert too.)
+  await expect(againPage.getByRole("alert").filter({ hasText: "This link has no invitation token." })).toBeVisible();
+  await screenshot(againPage, "join-no-token");
+  await again.close();
+  await erinContext.close();
 });

@@ -28,6 +28,14 @@ export async function proxy(request: NextRequest) {
       return new NextResponse(body, { status: result.status, headers: result.headers });
     }
   }
+  // Next decodes dynamic route segments before any handler runs and answers a bad escape with a
+  // bare 500; a client's malformed URL is its mistake, so it gets the API's JSON 400 here.
+  if (request.nextUrl.pathname.startsWith("/api/") && !decodable(rawTarget(request.url).path)) {
+    return NextResponse.json(
+      { error: { code: "BAD_REQUEST", message: "Malformed percent-encoding in the URL." } },
+      { status: 400, headers: { "cache-control": "no-store" } },
+    );
+  }
   const response = NextResponse.next();
   if (request.nextUrl.pathname.startsWith("/api/")) response.headers.set("cache-control", "no-store");
   return response;
@@ -45,4 +53,13 @@ function rawTarget(url: string): { path: string; query: string } {
   const clean = hash === -1 ? target : target.slice(0, hash);
   const q = clean.indexOf("?");
   return q === -1 ? { path: clean, query: "" } : { path: clean.slice(0, q), query: clean.slice(q + 1) };
+}
+
+function decodable(path: string): boolean {
+  try {
+    decodeURIComponent(path);
+    return true;
+  } catch {
+    return false;
+  }
 }

@@ -263,7 +263,10 @@ describe("lattice kv / static / bindings / tokens against a real server", () => 
     expect(staticWriteToken.startsWith(match![1]!)).toBe(true);
     const list = await as(alice, "tokens", "list");
     expect(list.stdout).toMatch(
-      table("PREFIX      LABEL      ACCESS        BUCKETS  CREATED               LAST USED  STATUS", `${escape(match![1]!)}  CI deploy  static write  site     ${DATE}  never      active`),
+      table(
+        "PREFIX      LABEL      ACCESS        BUCKETS  CREATED               CREATED BY         LAST USED  STATUS",
+        `${escape(match![1]!)}  CI deploy  static write  site     ${DATE}  alice@example\\.com  never      active`,
+      ),
     );
     expect(await as(alice, "tokens", "create", "--surface", "static", "--access", "owner", "--buckets", "site")).toEqual({
       code: 2,
@@ -284,7 +287,7 @@ describe("lattice kv / static / bindings / tokens against a real server", () => 
     expect(await hostGet(server.port, "site.example.test")).toEqual({ status: 200, body: "<h1>From CI</h1>\n" });
     expect((await ci(staticWriteToken, "static", "ls", "site")).stdout).toMatch(/^PATH {10}SIZE  TYPE\n/);
     // The token is used, so tokens list now shows when.
-    expect((await as(alice, "tokens", "list")).stdout).toMatch(new RegExp(`CI deploy  static write  site     ${DATE}  ${DATE}  active\n$`));
+    expect((await as(alice, "tokens", "list")).stdout).toMatch(new RegExp(`CI deploy  static write  site     ${DATE}  alice@example\\.com  ${DATE}  active\n$`));
 
     const readOnly = /(lst_[A-Za-z0-9_-]{43})\n$/.exec((await as(alice, "tokens", "create", "--surface", "static", "--access", "read", "--buckets", "*")).stdout)![1]!;
     expect(await ci(readOnly, "static", "deploy", site, "--bucket", "site")).toEqual({

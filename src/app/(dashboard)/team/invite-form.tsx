@@ -7,6 +7,8 @@ import { useTRPC } from "@/trpc/react";
 import { FormError, FormField, SelectField, primaryButton } from "../../_components/form-field";
 import { formatDateTime } from "../../_components/format-date";
 import { SecretPanel } from "../../_components/secret-panel";
+import { CopyButton } from "../../_components/copy-button";
+import { joinCommand, joinLink } from "./join-command";
 
 const ROLES = [
   { value: "member", label: "Member" },
@@ -25,6 +27,7 @@ interface CreatedInvitation {
   expiresAt: Date;
   token: string;
   joinCommand: string;
+  joinLink: string;
 }
 
 export function InviteForm() {
@@ -37,8 +40,12 @@ export function InviteForm() {
     trpc.teams.invite.mutationOptions({
       onSuccess(result) {
         // The secret lives only in this component's state: a reload drops it for good.
-        const joinCommand = `lattice teams join --cloud ${window.location.origin} --token ${result.token} --email ${result.inviteeEmail}`;
-        setCreated({ ...result, joinCommand });
+        const origin = window.location.origin;
+        setCreated({
+          ...result,
+          joinCommand: joinCommand({ origin, token: result.token, email: result.inviteeEmail }),
+          joinLink: joinLink({ origin, token: result.token }),
+        });
         form.current?.reset();
         startRefresh(() => router.refresh());
       },
@@ -76,13 +83,27 @@ export function InviteForm() {
 
 function InvitationToken({ invitation, onDismiss }: { invitation: CreatedInvitation; onDismiss: () => void }) {
   return (
-    <SecretPanel
-      testId="invitation-token"
-      title={`Invitation for ${invitation.inviteeEmail} (${invitation.role})`}
-      description={`Share this token with the invitee (one-time use). It is shown only now; it expires ${formatDateTime(invitation.expiresAt)}.`}
-      secret={invitation.token}
-      example={{ caption: "They join from their machine with:", text: invitation.joinCommand }}
-      onDismiss={onDismiss}
-    />
+    <div className="space-y-3">
+      <SecretPanel
+        testId="invitation-token"
+        title={`Invitation for ${invitation.inviteeEmail} (${invitation.role})`}
+        description={`Share this token with the invitee (one-time use). It is shown only now; it expires ${formatDateTime(invitation.expiresAt)}.`}
+        secret={invitation.token}
+        example={{
+          caption: "They join from their machine with (put their name in --name, or leave it out: it defaults to their saved identity, else the part of the email before @):",
+          text: invitation.joinCommand,
+        }}
+        onDismiss={onDismiss}
+      />
+      <div className="rounded-lg border border-amber-300 bg-amber-50 p-4">
+        <p className="text-xs text-amber-800">Or in the browser: they open this link, then choose a name and password and are signed in.</p>
+        <div className="mt-1 flex items-start gap-2">
+          <code data-testid="invitation-link" className="min-w-0 flex-1 rounded-md border border-amber-200 bg-white px-3 py-2 font-mono text-xs break-all text-zinc-900 select-all">
+            {invitation.joinLink}
+          </code>
+          <CopyButton text={invitation.joinLink} label="Copy link" />
+        </div>
+      </div>
+    </div>
   );
 }

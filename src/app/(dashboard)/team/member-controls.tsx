@@ -62,16 +62,28 @@ type Role = (typeof ROLES)[number];
 export function RoleSelect({ email, role }: { email: string; role: Role }) {
   const trpc = useTRPC();
   const [refreshing, refresh] = useRefresh();
-  const setRole = useMutation(trpc.teams.setRole.mutationOptions({ onSuccess: refresh }));
+  // Making someone an owner hands them the whole team (roles, destroy): it waits for a confirm.
+  const [confirmingOwner, setConfirmingOwner] = useState(false);
+  const setRole = useMutation(trpc.teams.setRole.mutationOptions({
+      onSuccess() {
+        setConfirmingOwner(false);
+        refresh();
+      },
+    }));
   const busy = setRole.isPending || refreshing;
+  const shown = confirmingOwner ? "owner" : busy && setRole.variables ? setRole.variables.role : role;
   return (
     <div>
       <select
         aria-label={`Role of ${email}`}
-        // Shows the requested role while it is saved, and the server's again if that failed.
-        value={busy && setRole.variables ? setRole.variables.role : role}
-        disabled={busy}
-        onChange={(event) => setRole.mutate({ email, role: event.target.value as Role })}
+        // Shows the requested role while it is saved (or confirmed), and the server's again if that failed.
+        value={shown}
+        disabled={busy || confirmingOwner}
+        onChange={(event) => {
+          const next = event.target.value as Role;
+          if (next === "owner") setConfirmingOwner(true);
+          else setRole.mutate({ email, role: next });
+        }}
         className="rounded-md border border-zinc-300 bg-white py-1 pr-7 pl-2 text-xs text-zinc-800 shadow-xs outline-none focus:border-emerald-600 focus:ring-2 focus:ring-emerald-600/20 disabled:opacity-60"
       >
         {ROLES.map((value) => (
@@ -80,6 +92,21 @@ export function RoleSelect({ email, role }: { email: string; role: Role }) {
           </option>
         ))}
       </select>
+      {confirmingOwner ? (
+        <div className="mt-1.5 flex flex-col items-start gap-1.5">
+          <span className="max-w-56 text-xs text-zinc-600">Make {email} an owner? Owners can change roles and destroy the team.</span>
+          <ConfirmActions
+            busy={busy}
+            confirmLabel="Yes, make owner"
+            busyLabel="Saving…"
+            onConfirm={() => setRole.mutate({ email, role: "owner" })}
+            onCancel={() => {
+              setRole.reset();
+              setConfirmingOwner(false);
+            }}
+          />
+        </div>
+      ) : null}
       {setRole.error ? (
         <p role="alert" className="mt-1 max-w-56 text-xs text-red-700">
           {setRole.error.message}
@@ -91,14 +118,31 @@ export function RoleSelect({ email, role }: { email: string; role: Role }) {
 
 export function RevokeInvitationButton({ id, inviteeEmail }: { id: string; inviteeEmail: string }) {
   const trpc = useTRPC();
+  const [confirming, setConfirming] = useState(false);
   const [refreshing, refresh] = useRefresh();
   const revoke = useMutation(trpc.teams.revokeInvitation.mutationOptions({ onSuccess: refresh }));
   const busy = revoke.isPending || refreshing;
   return (
     <div className="flex flex-col items-end">
-      <button type="button" className={secondaryButton} disabled={busy} onClick={() => revoke.mutate({ invitation: id })} aria-label={`Revoke the invitation for ${inviteeEmail}`}>
-        {busy ? "Revoking…" : "Revoke"}
-      </button>
+      {confirming ? (
+        <div className="flex flex-col items-end gap-1.5">
+          <span className="text-xs whitespace-nowrap text-zinc-600">Revoke the invitation for {inviteeEmail}?</span>
+          <ConfirmActions
+            busy={busy}
+            confirmLabel="Yes, revoke"
+            busyLabel="Revoking…"
+            onConfirm={() => revoke.mutate({ invitation: id })}
+            onCancel={() => {
+              revoke.reset();
+              setConfirming(false);
+            }}
+          />
+        </div>
+      ) : (
+        <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Revoke the invitation for ${inviteeEmail}`}>
+          Revoke
+        </button>
+      )}
       <InlineError message={revoke.error?.message} />
     </div>
   );

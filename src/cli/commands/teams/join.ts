@@ -10,7 +10,7 @@ export const joinCommand: CommandSpec = {
     { flag: "--cloud <url>", description: "Lattice server URL, e.g. http://localhost:4317" },
     { flag: "--token <token>", description: "The invitation token (latinv_…) you were given" },
     { flag: "--email <email>", description: "The email the invitation is bound to (default: from identity.json)" },
-    { flag: "--name <name>", description: "Your display name (default: from identity.json)" },
+    { flag: "--name <name>", description: "Your display name (default: from identity.json, else the part of --email before @)" },
     { flag: "--password <password>", description: "Dashboard sign-in password (optional, 8+ characters)" },
   ],
   examples: ['  $ lattice teams join --cloud http://localhost:4317 --token latinv_a2c8e5... --email bob@example.com --name "Bob"'],
@@ -19,7 +19,9 @@ export const joinCommand: CommandSpec = {
 
 async function joinTeam(options: ParsedOptions, context: CommandContext): Promise<void> {
   options = await withIdentityDefaults(options);
-  requireOptions(options, ["cloud", "token", "email", "name"], context.commandLine);
+  requireOptions(options, ["cloud", "token", "email"], context.commandLine);
+  // An invitee with no saved identity still joins as shown on the dashboard; the name can change later.
+  if (typeof options.name !== "string") options = { ...options, name: (options.email as string).split("@")[0] };
   const cloud = await cloudOption(options.cloud);
 
   const { TeamsClient, JoinSaveError } = await import("../../../lattice/teams/client.ts");

@@ -57,7 +57,7 @@ const createCommand: CommandSpec = {
 const listCommand: CommandSpec = {
   group: "tokens",
   name: "list",
-  description: "List storage tokens: prefix, access, buckets, created, last used, status",
+  description: "List storage tokens: prefix, access, buckets, created, created by, last used, status",
   usage: "tokens list [--surface kv|static] [--all] [--team <name>] [--json]",
   options: [
     teamOption,
@@ -77,10 +77,11 @@ const listCommand: CommandSpec = {
         `${t.surface} ${t.access}`,
         t.buckets.join(","),
         formatDate(t.createdAt),
+        t.createdBy ?? "removed member",
         formatDate(t.lastUsedAt),
         t.status === "active" && t.expiresAt ? `active until ${formatDate(t.expiresAt)}` : t.status,
       ]);
-      context.out(formatTable(["PREFIX", "LABEL", "ACCESS", "BUCKETS", "CREATED", "LAST USED", "STATUS"], rows));
+      context.out(formatTable(["PREFIX", "LABEL", "ACCESS", "BUCKETS", "CREATED", "CREATED BY", "LAST USED", "STATUS"], rows));
     }
   },
 };

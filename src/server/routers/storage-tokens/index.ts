@@ -10,6 +10,8 @@ const tokenOutput = z.object({
   access: z.enum(["read", "write", "admin"]),
   buckets: z.array(z.string()),
   prefix: z.string(),
+  /** The creator's email while they are a member; null once they were removed. */
+  createdBy: z.string().nullable(),
   createdAt: z.date(),
   lastUsedAt: z.date().nullable(),
   expiresAt: z.date().nullable(),

@@ -13,7 +13,9 @@ export type StorageChange =
   | { t: "kv-bucket"; b: string }
   | { t: "static"; b: string }
   | { t: "bindings" }
-  | { t: "tokens" };
+  | { t: "tokens" }
+  /** Everything may have changed (the team was destroyed): drop every cached thing. */
+  | { t: "all" };
 
 /** Sent inside the caller's transaction when given a `tx`: Postgres delivers it at commit, never for a rollback. */
 export async function notifyStorage(db: DbClient, change: StorageChange): Promise<void> {

@@ -116,6 +116,7 @@ export class StorageCache {
         this.gens.tokens++;
         this.grants.clear();
         return;
+      case "all":
       default:
         this.clear();
     }

@@ -43,10 +43,25 @@ export async function createStorageToken(db: DbClient, principal: Principal, raw
       expiresAt: input.expiresIn ? new Date(Date.now() + input.expiresIn * 1000) : null,
     },
   });
-  return { ...view(row), token: token.secret };
+  return { ...(await withCreators(db, [row]))[0]!, token: token.secret };
 }
 
-function view(row: { id: string; label: string; surface: string; access: string; buckets: string[]; prefix: string; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null }) {
+type StorageTokenRow = { id: string; label: string; surface: string; access: string; buckets: string[]; prefix: string; createdById: string | null; createdAt: Date; lastUsedAt: Date | null; expiresAt: Date | null; revokedAt: Date | null };
+
+/**
+ * Rows as shown, each with `createdBy`: its creator's email while they are a member, else null
+ * (shown as "removed member"; removing a member revokes their tokens).
+ */
+async function withCreators(db: DbClient, rows: StorageTokenRow[]) {
+  const ids = [...new Set(rows.flatMap((row) => (row.createdById ? [row.createdById] : [])))];
+  const members = ids.length
+    ? await db.user.findMany({ where: { id: { in: ids }, memberships: { some: {} } }, select: { id: true, email: true } })
+    : [];
+  const emails = new Map(members.map((user) => [user.id, user.email]));
+  return rows.map((row) => ({ ...view(row), createdBy: (row.createdById && emails.get(row.createdById)) ?? null }));
+}
+
+function view(row: StorageTokenRow) {
   const now = new Date();
   const status = row.revokedAt ? "revoked" : row.expiresAt && row.expiresAt <= now ? "expired" : "active";
   return {
@@ -72,7 +87,7 @@ export async function listStorageTokens(db: DbClient, principal: Principal, raw:
     where: { surface: { in: surfaces }, ...(input.all ? {} : { revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: new Date() } }] }) },
     orderBy: { createdAt: "desc" },
   });
-  return rows.map(view);
+  return withCreators(db, rows);
 }
 
 export function adminSurfaces(principal: Principal, only?: Surface): Surface[] {
@@ -90,10 +105,10 @@ export async function revokeStorageToken(db: DbClient, principal: Principal, raw
   const row = await db.storageToken.findUnique({ where: { id } });
   if (!row) throw new AppError("NOT_FOUND", `No storage token with id ${id}.`);
   requireSurfaceScope(principal, row.surface as Surface, "admin");
-  if (row.revokedAt) return view(row);
+  if (row.revokedAt) return (await withCreators(db, [row]))[0]!;
   const updated = await db.storageToken.update({ where: { id }, data: { revokedAt: new Date() } });
   await notifyStorage(db, { t: "tokens" });
-  return view(updated);
+  return (await withCreators(db, [updated]))[0]!;
 }
 
 /** The grant behind a secret, or null when unknown or revoked (expiry is checked at use, so cached grants expire too). */

@@ -5,6 +5,7 @@ import type { Principal } from "../../auth/principal.ts";
 import { ROLE_SCOPES, type Role } from "../../auth/roles.ts";
 import { memberEmailInput, setRoleInput } from "./schemas.ts";
 import { requireTeam } from "./team-overview.ts";
+import { announceStorageChange, notifyStorage } from "../hosting/notify.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -25,8 +26,27 @@ async function ownerCount(tx: Tx, teamId: string) {
 async function removeMember(tx: Tx, teamId: string, userId: string) {
   await tx.membership.delete({ where: { teamId_userId: { teamId, userId } } });
   await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  await revokeCredentialsCreatedBy(tx, userId);
   // A new session generation: a session cookie from before stays dead even after a re-invite.
   await tx.user.update({ where: { id: userId }, data: { passwordHash: null, scopes: [], sessionGeneration: { increment: 1 } } });
+}
+
+/**
+ * What a removed member handed out dies with their membership: the storage tokens they minted and
+ * their pending invitations (their authority to admit people ended; an admin who stays re-invites).
+ * Every process drops its cached grants at commit (NOTIFY), this one at once (see `removed`).
+ */
+async function revokeCredentialsCreatedBy(tx: Tx, userId: string) {
+  const now = new Date();
+  const tokens = await tx.storageToken.updateMany({ where: { createdById: userId, revokedAt: null }, data: { revokedAt: now } });
+  await tx.invitation.updateMany({ where: { createdById: userId, redeemedAt: null, revokedAt: null }, data: { revokedAt: now } });
+  if (tokens.count) await notifyStorage(tx, { t: "tokens" });
+}
+
+/** After the removal committed: this process's cached grants go now, not a NOTIFY round trip later. */
+function removed<T>(result: T): T {
+  announceStorageChange({ t: "tokens" });
+  return result;
 }
 
 function onlyOwnerMessage(teamName: string, action: string) {
@@ -35,7 +55,7 @@ function onlyOwnerMessage(teamName: string, action: string) {
 
 export async function leaveTeam(prisma: PrismaClient, principal: Principal) {
   const team = await requireTeam(prisma);
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const membership = await membershipOf(tx, team.id, principal.userId);
     if (membership.role === "owner" && (await ownerCount(tx, team.id)) === 1) {
       throw new AppError("CONFLICT", onlyOwnerMessage(team.name, "leave"));
@@ -43,12 +63,13 @@ export async function leaveTeam(prisma: PrismaClient, principal: Principal) {
     await removeMember(tx, team.id, principal.userId);
     return { team: { id: team.id, name: team.name }, email: principal.email };
   });
+  return removed(result);
 }
 
 export async function kickMember(prisma: PrismaClient, principal: Principal, raw: { email: string }) {
   const { email } = memberEmailInput.parse(raw);
   const team = await requireTeam(prisma);
-  return prisma.$transaction(async (tx) => {
+  const result = await prisma.$transaction(async (tx) => {
     const actor = await membershipOf(tx, team.id, principal.userId);
     if (actor.role !== "owner" && actor.role !== "admin") throw new AppError("FORBIDDEN", "Only an owner or admin can remove members.");
     const target = await tx.user.findUnique({ where: { email }, include: { memberships: { where: { teamId: team.id } } } });
@@ -59,6 +80,7 @@ export async function kickMember(prisma: PrismaClient, principal: Principal, raw
     await removeMember(tx, team.id, target.id);
     return { team: { id: team.id, name: team.name }, email };
   });
+  return removed(result);
 }
 
 export async function setMemberRole(prisma: PrismaClient, principal: Principal, raw: { email: string; role: string }) {

@@ -180,7 +180,7 @@ const STATUS_TONE = { active: "emerald", expired: "amber", revoked: "red" } as c
 function TokensTable({ tokens }: { tokens: StorageTokenRow[] }) {
   if (!tokens.length) return <Empty testId="no-storage-tokens">No access tokens.</Empty>;
   return (
-    <DataTable label="Access tokens" columns={["Token", "Access", "Buckets", "Created", "Last used", "Expires", "Status", { label: "Actions", hidden: true }]}>
+    <DataTable label="Access tokens" columns={["Token", "Access", "Buckets", "Created", "Created by", "Last used", "Expires", "Status", { label: "Actions", hidden: true }]}>
         <tbody className="divide-y divide-zinc-100">
           {tokens.map((token) => (
             <tr key={token.id} className={token.status === "active" ? undefined : "text-zinc-400"}>
@@ -191,6 +191,7 @@ function TokensTable({ tokens }: { tokens: StorageTokenRow[] }) {
               <td className={td}><Badge>{token.access}</Badge></td>
               <td className={`${td} font-mono text-xs text-zinc-600`}>{token.buckets.includes("*") ? "* (all)" : token.buckets.join(", ")}</td>
               <td className={`${td} whitespace-nowrap text-zinc-600`}>{formatDate(token.createdAt)}</td>
+              <td className={`${td} text-zinc-600`}>{token.createdBy ?? <span className="text-zinc-400 italic">removed member</span>}</td>
               <td className={`${td} whitespace-nowrap text-zinc-600`}>{formatDateTime(token.lastUsedAt)}</td>
               <td className={`${td} whitespace-nowrap text-zinc-600`}>{formatDateTime(token.expiresAt, "Never")}</td>
               <td className={td}><Badge tone={STATUS_TONE[token.status]}>{token.status}</Badge></td>

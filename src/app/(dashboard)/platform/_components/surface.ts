@@ -51,6 +51,8 @@ export interface StorageTokenRow {
   buckets: string[];
   prefix: string;
   createdAt: Date;
+  /** null once the creator was removed from the team. */
+  createdBy: string | null;
   lastUsedAt: Date | null;
   expiresAt: Date | null;
   status: "active" | "expired" | "revoked";
