@@ -87,9 +87,10 @@ describe("header values", () => {
 describe("storage token input", () => {
   const base = { surface: "kv", access: "read", buckets: ["*"] };
   const cases: [string, Record<string, unknown>, string][] = [
-    ["a NUL in the label", { label: "ci\u0000deploy" }, "label must not contain control characters (line breaks, tabs, NUL, escapes)"],
-    ["a line break in the label", { label: "ci\nFAKE   kv  admin" }, "label must not contain control characters (line breaks, tabs, NUL, escapes)"],
-    ["an escape sequence in the label", { label: "\u001b[31mred" }, "label must not contain control characters (line breaks, tabs, NUL, escapes)"],
+    ["a NUL in the label", { label: "ci\u0000deploy" }, "label must not contain control characters (line breaks, tabs, NUL, escapes, bidi or zero-width marks)"],
+    ["a line break in the label", { label: "ci\nFAKE   kv  admin" }, "label must not contain control characters (line breaks, tabs, NUL, escapes, bidi or zero-width marks)"],
+    ["an escape sequence in the label", { label: "\u001b[31mred" }, "label must not contain control characters (line breaks, tabs, NUL, escapes, bidi or zero-width marks)"],
+    ["a bidi override in the label", { label: "ci \u202edeploy" }, "label must not contain control characters (line breaks, tabs, NUL, escapes, bidi or zero-width marks)"],
     ["expiresIn past any date", { expiresIn: 1e15 }, "expiresIn must be at most 10 years (315360000 seconds)"],
     ["expiresIn just over 10 years", { expiresIn: 315_360_001 }, "expiresIn must be at most 10 years (315360000 seconds)"],
   ];
