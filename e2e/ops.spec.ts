@@ -15,7 +15,8 @@ async function createToken(page: Page, label: string, scopes: string[]) {
   await form.getByLabel("Label").fill(label);
   // Start from nothing: untick "* (all scopes)", then tick the ones wanted.
   await form.getByRole("checkbox", { name: "* (all scopes)" }).uncheck();
-  for (const box of await form.getByRole("checkbox", { checked: true }).all()) await box.uncheck();
+  const ticked = form.getByRole("checkbox", { checked: true });
+  while ((await ticked.count()) > 0) await ticked.first().uncheck();
   for (const scope of scopes) await form.getByRole("checkbox", { name: scope, exact: true }).check();
   await form.getByRole("button", { name: "Create token" }).click();
 }
