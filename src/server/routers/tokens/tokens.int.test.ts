@@ -76,8 +76,12 @@ describe("tokens through tRPC", () => {
     const second = await as(bob).tokens.create({ label: "second machine" });
     expect(second.scopes).toEqual(["teams:read", "kv:write", "static:write"]);
     expect((await as(second.token).teams.whoami()).user.email).toBe("bob@example.com");
+    // kv:read is implied by his kv:write, so a kv:read token keeps it (and may pass it on).
+    const reader = await as(bob).tokens.create({ label: "reader", scopes: ["kv:read"] });
+    expect((await as(reader.token).tokens.create({ label: "reader 2", scopes: ["kv:read"] })).scopes).toEqual(["kv:read"]);
+    await as(bob).tokens.revoke({ id: reader.id });
     // A member sees only their own tokens, and may not list everyone's.
-    expect((await as(bob).tokens.list()).map((x) => x.label)).toEqual(["second machine", "join"]);
+    expect((await as(bob).tokens.list()).map((x) => x.label)).toEqual(["reader 2", "reader", "second machine", "join"]);
     expect(await failure(as(bob).tokens.list({ all: true }))).toEqual({ code: "FORBIDDEN", message: "This needs the teams:admin scope." });
   });
 
@@ -98,6 +102,7 @@ describe("tokens through tRPC", () => {
       [{ label: "" }, "label: label must not be empty"],
       [{ label: "a\nb" }, "label: label must not contain control characters"],
       [{ label: "a\u001b[31mb" }, "label: label must not contain control characters"],
+      [{ label: "invoice\u202Etxt.exe" }, "label: label must not contain control characters"],
       [{ label: "x".repeat(101) }, "label: label is too long (100 characters at most)"],
       [{ label: "x", scopes: ["kv:everything"] }, 'scopes.0: "kv:everything" is not a scope (kv:read … teams:admin, or *)'],
       [{ label: "x", scopes: [] }, "scopes: scopes must name at least one scope"],

@@ -10,7 +10,8 @@ export const createApiTokenInput = z.object({
     .trim()
     .min(1, "label must not be empty")
     .max(100, "label is too long (100 characters at most)")
-    .refine((label) => !/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(label), "label must not contain control characters"),
+    // Bidi overrides too: a label is printed in CLI tables, where one could reorder what follows it.
+    .refine((label) => !/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/.test(label), "label must not contain control characters"),
   scopes: z
     .array(z.string().refine(isGrantedScope, { error: (issue) => `"${String(issue.input)}" is not a scope (kv:read … teams:admin, or *)` }))
     .min(1, "scopes must name at least one scope")
