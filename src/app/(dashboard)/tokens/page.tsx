@@ -3,7 +3,7 @@ import { serverCaller } from "@/trpc/server";
 import { requirePrincipal } from "../../_components/require-principal";
 import { Badge, Card, PageHeader } from "../../_components/page-header";
 import { formatDate, formatDateTime } from "../../_components/format-date";
-import { SCOPES } from "@/server/auth/scopes";
+import { hasScope, SCOPES } from "@/server/auth/scopes";
 import { CreateApiTokenForm, RevokeApiTokenButton } from "./_components/api-token-controls";
 
 export const dynamic = "force-dynamic";
@@ -13,8 +13,8 @@ export default async function TokensPage() {
   const principal = await requirePrincipal();
   const tokens = await (await serverCaller()).tokens.list();
   const now = new Date();
-  // What this user may put in a token: everything with *, else the scopes they hold.
-  const grantable = principal.scopes.includes("*") ? ["*", ...SCOPES] : SCOPES.filter((scope) => principal.scopes.includes(scope));
+  // What this user may put in a token: everything with *, else the scopes they hold or that those imply.
+  const grantable = principal.scopes.includes("*") ? ["*", ...SCOPES] : SCOPES.filter((scope) => hasScope(principal.scopes, scope));
 
   return (
     <>
