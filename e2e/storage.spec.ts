@@ -167,6 +167,7 @@ test("a KV bucket: edit a key, bind a host, and a read token reads it until revo
   await screenshot(page, "storage-kv");
 
   await tokenRow.getByRole("button", { name: "Revoke" }).click();
+  await tokenRow.getByRole("button", { name: "Yes, revoke" }).click();
   await expect(tokenRow.getByRole("cell").nth(6)).toHaveText("revoked");
   await expect.poll(async () => (await kv.get("/site-title")).status()).toBe(401);
   await kv.dispose();

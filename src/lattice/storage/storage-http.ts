@@ -1,6 +1,6 @@
 import { LatticeClientError, notLatticeError, tokenRejectedError, unreachableError } from "../teams/errors.ts";
+import { noAnswerError, requestTimeoutMs, timeoutSignal } from "../teams/request-timeout.ts";
 
-const REQUEST_TIMEOUT_MS = 30_000;
 /** A 25 MiB blob on a slow uplink. */
 const UPLOAD_TIMEOUT_MS = 10 * 60_000;
 
@@ -41,14 +41,18 @@ export async function storageRequest<T>(
     init.body = new Uint8Array(body.bytes);
     (init.headers as Record<string, string>)["content-type"] = "application/octet-stream";
   }
-  init.signal = AbortSignal.timeout(body && "bytes" in body ? UPLOAD_TIMEOUT_MS : REQUEST_TIMEOUT_MS);
+  const ms = body && "bytes" in body ? Math.max(UPLOAD_TIMEOUT_MS, requestTimeoutMs()) : requestTimeoutMs();
+  const limit = timeoutSignal(ms);
+  init.signal = limit.signal;
   let response: Response;
+  let text: string;
   try {
     response = await fetch(`${options.cloud}${path}`, init);
+    text = await response.text();
   } catch (error) {
+    if (limit.timedOut()) throw noAnswerError(options.cloud, ms, error);
     throw unreachableError(options.cloud, error);
   }
-  const text = await response.text().catch(() => "");
   if (!/\bjson\b/i.test(response.headers.get("content-type") ?? "")) throw notLatticeError(options.cloud, "/api/v1");
   let parsed: unknown;
   try {

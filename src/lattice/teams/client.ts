@@ -14,6 +14,9 @@ export type TeamMember = TeamsOutputs["members"][number];
 export type Invitation = TeamsOutputs["invitations"][number];
 export type CreatedInvitation = TeamsOutputs["invite"];
 export type MemberRole = "owner" | "admin" | "member";
+type TokensOutputs = inferRouterOutputs<AppRouter>["tokens"];
+export type ApiToken = TokensOutputs["list"][number];
+export type CreatedApiToken = TokensOutputs["create"];
 
 export interface RegisterTeamOptions {
   cloud: string;
@@ -255,10 +258,33 @@ export class TeamsClient {
     return this.call(() => this.trpc.teams.revokeInvitation.mutate({ invitation }));
   }
 
-  /** Leaves the team on the server (which revokes this token), then forgets it locally. */
+  /**
+   * Leaves the team on the server (which revokes this token), then forgets it locally. A 401 means
+   * the server no longer knows this token (kicked, team destroyed): the message says how to forget it.
+   */
   async leave(): Promise<{ team: { id: string; name: string }; email: string; localRemoved: boolean }> {
-    const result = await this.call(() => this.trpc.teams.leave.mutate());
+    let result;
+    try {
+      result = await this.call(() => this.trpc.teams.leave.mutate());
+    } catch (error) {
+      if (error instanceof LatticeClientError && error.code === "TOKEN_REJECTED" && this.connection) {
+        throw new LatticeClientError(
+          "TOKEN_REJECTED",
+          `the saved token for "${this.connection.teamName}" was rejected (401): you may have been removed or the team destroyed — remove it from this machine with: lattice teams forget --team ${this.connection.label}`,
+          { serverCode: error.serverCode, httpStatus: 401, cause: error },
+        );
+      }
+      throw error;
+    }
     return { ...result, localRemoved: this.forgetLocally() };
+  }
+
+  /** Removes a saved connection and its token file from this machine only; the server is not asked. */
+  static forgetSaved(team?: string, options: { home?: string } = {}): { label: string; teamName: string; cloud: string; tokenFileRemoved: boolean } {
+    const connection = findSavedConnection(team, options.home);
+    const tokenFileRemoved = removeToken(connection.label, options.home);
+    removeConnection(connection.label, options.home);
+    return { label: connection.label, teamName: connection.teamName, cloud: connection.cloud, tokenFileRemoved };
   }
 
   kick(email: string): Promise<{ team: { id: string; name: string }; email: string }> {
@@ -273,6 +299,26 @@ export class TeamsClient {
   /** Sets this account's dashboard password (optional at register and join). */
   async setPassword(password: string): Promise<{ email: string; passwordSet: boolean }> {
     return this.call(() => this.trpc.account.setPassword.mutate({ password }));
+  }
+
+  /** Mints an operator token (`lat_…`, in the result once) for this account, e.g. for a second machine. */
+  createApiToken(options: { label: string; scopes?: string[]; expiresIn?: number }): Promise<CreatedApiToken> {
+    return this.call(() => this.trpc.tokens.create.mutate(withoutUndefined(options)));
+  }
+
+  /** Your operator tokens; `all` lists every member's (owners and admins). */
+  listApiTokens(options: { all?: boolean } = {}): Promise<ApiToken[]> {
+    return this.call(() => this.trpc.tokens.list.query(options.all ? { all: true } : undefined));
+  }
+
+  /** Revokes by id or by the prefix `account tokens list` shows (`lat_AbCdEf`). */
+  async revokeApiToken(idOrPrefix: string, options: { all?: boolean } = {}): Promise<ApiToken> {
+    const wanted = idOrPrefix.trim();
+    if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(wanted)) return this.call(() => this.trpc.tokens.revoke.mutate({ id: wanted }));
+    const matches = (await this.listApiTokens(options)).filter((t) => t.id === wanted || t.prefix === wanted);
+    if (matches.length === 0) throw new LatticeClientError("SERVER", `No API token with id or prefix ${wanted}.`, { httpStatus: 404 });
+    if (matches.length > 1) throw new LatticeClientError("SERVER", `Several API tokens start with ${wanted}: revoke by id (see lattice account tokens list --json).`);
+    return this.call(() => this.trpc.tokens.revoke.mutate({ id: matches[0]!.id }));
   }
 
   async destroy(confirm: string): Promise<{ team: { id: string; name: string }; destroyed: boolean; localRemoved: boolean }> {

@@ -1,5 +1,6 @@
 export type LatticeClientErrorCode =
   | "INVALID_URL"
+  | "INVALID_CONFIG"
   | "UNREACHABLE"
   | "NOT_LATTICE"
   | "TOKEN_REJECTED"

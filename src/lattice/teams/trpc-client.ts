@@ -2,8 +2,7 @@ import { createTRPCClient, httpLink, TRPCClientError } from "@trpc/client";
 import superjson from "superjson";
 import type { AppRouter } from "../../server/root.ts";
 import { LatticeClientError, notLatticeError, tokenRejectedError, unreachableError } from "./errors.ts";
-
-const REQUEST_TIMEOUT_MS = 30_000;
+import { noAnswerError, requestTimeoutMs, timeoutSignal } from "./request-timeout.ts";
 
 /** `--cloud` as given → its canonical form ("http://host:4317", no trailing slash); refuses anything but http(s). */
 export function normalizeCloudUrl(cloud: string): string {
@@ -21,23 +20,30 @@ export function normalizeCloudUrl(cloud: string): string {
 }
 
 /**
- * fetch for the tRPC link: network failures and non-JSON answers (an HTML page, a proxy's error
- * page) become one-line LatticeClientErrors here, where the URL and the response are still known.
+ * fetch for the tRPC link: network failures, timeouts and non-JSON answers (an HTML page, a proxy's
+ * error page) become one-line LatticeClientErrors here, where the URL and the response are still known.
+ * The body is read here too, so the time limit covers the whole answer, not just its headers.
  */
 function latticeFetch(cloud: string): typeof fetch {
   return async (input, init) => {
+    const ms = requestTimeoutMs();
+    const limit = timeoutSignal(ms, init?.signal);
     let response: Response;
+    let body: string;
     try {
-      response = await fetch(input, { ...init, signal: init?.signal ?? AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+      response = await fetch(input, { ...init, signal: limit.signal });
+      const type = response.headers.get("content-type") ?? "";
+      if (!/\bjson\b/i.test(type)) {
+        await response.body?.cancel().catch(() => {});
+        throw notLatticeError(cloud);
+      }
+      body = await response.text();
     } catch (error) {
+      if (error instanceof LatticeClientError) throw error;
+      if (limit.timedOut()) throw noAnswerError(cloud, ms, error);
       throw unreachableError(cloud, error);
     }
-    const type = response.headers.get("content-type") ?? "";
-    if (!/\bjson\b/i.test(type)) {
-      await response.body?.cancel().catch(() => {});
-      throw notLatticeError(cloud);
-    }
-    return response;
+    return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }
 

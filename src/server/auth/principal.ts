@@ -1,7 +1,7 @@
 import type { DbClient } from "../db.ts";
 import { AppError } from "../errors.ts";
 import { hashToken, looksLikeToken } from "./tokens.ts";
-import { hasScope, type Scope } from "./scopes.ts";
+import { hasScope, isGrantedScope, type Scope } from "./scopes.ts";
 
 /** Who is calling, however they authenticated. Every procedure and handler sees only this. */
 export interface Principal {
@@ -37,7 +37,8 @@ export async function principalFromApiToken(db: DbClient, secret: string): Promi
   }
   touchMembership(db, token.user.memberships[0]!, now);
   // A token can narrow its user's scopes, never widen them.
-  const scopes = token.scopes.includes("*") ? token.user.scopes : token.scopes.filter((s) => token.user.scopes.includes("*") || token.user.scopes.includes(s));
+  // A kv:read token of a kv:write user keeps kv:read (implied), so the check is hasScope, not includes.
+  const scopes = token.scopes.includes("*") ? token.user.scopes : token.scopes.filter((s) => isGrantedScope(s) && s !== "*" && hasScope(token.user.scopes, s));
   return { userId: token.user.id, email: token.user.email, displayName: token.user.displayName, scopes, via: "token", tokenId: token.id };
 }
 

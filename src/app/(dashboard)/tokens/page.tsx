@@ -3,18 +3,25 @@ import { serverCaller } from "@/trpc/server";
 import { requirePrincipal } from "../../_components/require-principal";
 import { Badge, Card, PageHeader } from "../../_components/page-header";
 import { formatDate, formatDateTime } from "../../_components/format-date";
+import { hasScope, SCOPES } from "@/server/auth/scopes";
+import { CreateApiTokenForm, RevokeApiTokenButton } from "./_components/api-token-controls";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Tokens · Lattice" };
 
 export default async function TokensPage() {
-  await requirePrincipal();
+  const principal = await requirePrincipal();
   const tokens = await (await serverCaller()).tokens.list();
   const now = new Date();
+  // What this user may put in a token: everything with *, else the scopes they hold or that those imply.
+  const grantable = principal.scopes.includes("*") ? ["*", ...SCOPES] : SCOPES.filter((scope) => hasScope(principal.scopes, scope));
 
   return (
     <>
       <PageHeader title="API tokens" description="Bearer tokens (lat_…) for the CLI and scripts. A token's secret is shown once, when it is created; only its prefix is kept readable." />
+      <Card className="mb-6">
+        <CreateApiTokenForm grantable={grantable} />
+      </Card>
       <Card>
         {tokens.length === 0 ? (
           <p className="px-6 py-10 text-center text-sm text-zinc-500">You have no API tokens.</p>
@@ -28,6 +35,9 @@ export default async function TokensPage() {
                 <th scope="col" className="px-6 py-2.5 font-medium">Created</th>
                 <th scope="col" className="px-6 py-2.5 font-medium">Last used</th>
                 <th scope="col" className="px-6 py-2.5 font-medium">Status</th>
+                <th scope="col" className="px-6 py-2.5 font-medium">
+                  <span className="sr-only">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody className="divide-y divide-zinc-100">
@@ -55,6 +65,7 @@ export default async function TokensPage() {
                       </span>
                     )}
                   </td>
+                  <td className="px-6 py-3 text-right">{token.status === "active" ? <RevokeApiTokenButton id={token.id} label={token.label} /> : null}</td>
                 </tr>
               ))}
             </tbody>

@@ -19,7 +19,11 @@ const addCommand: CommandSpec = {
     const surface = parseSurface(options.surface);
     const binding = await (await operatorClient(options)).addBinding({ host: options.host as string, surface, bucket: options.bucket as string });
     if (context.json) context.out(JSON.stringify(binding) + "\n");
-    else context.out(`Bound ${binding.host} to ${binding.surface} bucket ${JSON.stringify(binding.bucket)}.\n`);
+    else {
+      // A pasted URL binds its host: say which, so nobody wonders what became of the rest.
+      const from = (options.host as string).includes("://") ? ` (the host of ${(options.host as string).trim()})` : "";
+      context.out(`Bound ${binding.host}${from} to ${binding.surface} bucket ${JSON.stringify(binding.bucket)}.\n`);
+    }
   },
 };
 

@@ -1,4 +1,6 @@
+import { connectCommand } from "./connect.ts";
 import { destroyCommand } from "./destroy.ts";
+import { forgetCommand } from "./forget.ts";
 import { inviteCommand } from "./invite.ts";
 import { invitationsCommand } from "./invitations.ts";
 import { joinCommand } from "./join.ts";
@@ -13,6 +15,7 @@ import { statusCommand } from "./status.ts";
 export const teamsCommands = [
   registerCommand,
   joinCommand,
+  connectCommand,
   inviteCommand,
   membersCommand,
   invitationsCommand,
@@ -20,6 +23,7 @@ export const teamsCommands = [
   setRoleCommand,
   kickCommand,
   leaveCommand,
+  forgetCommand,
   destroyCommand,
   statusCommand,
 ];

@@ -6,6 +6,7 @@ import { requireBucket } from "../buckets/buckets.ts";
 import { requireSurfaceScope, type Surface } from "../buckets/schemas.ts";
 import { adminSurfaces } from "../storage-tokens/storage-tokens.ts";
 import { normalizeBindingHost } from "./host.ts";
+import { dashboardHosts, refuseDashboardHost } from "./dashboard-hosts.ts";
 import { bindingIdInput, createBindingInput, listBindingsInput, setBindingEnabledInput } from "./schemas.ts";
 
 type Row = { id: string; host: string; enabled: boolean; createdAt: Date; bucket: { name: string; surface: string } };
@@ -15,10 +16,17 @@ function view(row: Row) {
 }
 const withBucket = { bucket: { select: { name: true, surface: true } } } as const;
 
-export async function createBinding(prisma: PrismaClient, principal: Principal, raw: { host: string; surface: Surface; bucket: string; enabled?: boolean }) {
+/** `dashboardHosts`: where this server's dashboard is reached (see dashboard-hosts.ts); binding one is refused. */
+export async function createBinding(
+  prisma: PrismaClient,
+  principal: Principal,
+  raw: { host: string; surface: Surface; bucket: string; enabled?: boolean },
+  options: { dashboardHosts?: ReadonlySet<string> } = {},
+) {
   const input = createBindingInput.parse(raw);
   requireSurfaceScope(principal, input.surface, "admin");
   const host = normalizeBindingHost(input.host);
+  refuseDashboardHost(host, options.dashboardHosts ?? dashboardHosts({}, []));
   try {
     return await prisma.$transaction(async (tx) => {
       const bucket = await requireBucket(tx, input.surface, input.bucket);

@@ -34,9 +34,36 @@ function normalizeHost(host: string): string {
 
 const HOSTNAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
-/** Validates and canonicalises a binding's host: a DNS hostname, an IPv4 or an IPv6 literal. */
+const WHAT_TO_TYPE = "give a hostname or IP address, e.g. site.example.com";
+
+/**
+ * Validates and canonicalises a binding's host: a DNS hostname, an IPv4 or an IPv6 literal. A
+ * pasted http(s) URL gives its host; anything else with a scheme, credentials or a path is refused.
+ */
 export function normalizeBindingHost(input: string): string {
-  const h = normalizeHostHeader(input);
+  const given = input.trim();
+  const refuse = (why: string) => new AppError("UNPROCESSABLE_CONTENT", `host: "${input}" ${why}; ${WHAT_TO_TYPE}.`);
+  let host = given;
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(given)) {
+    let url: URL;
+    try {
+      url = new URL(given);
+    } catch {
+      throw refuse("is not a valid URL");
+    }
+    if (url.protocol !== "http:" && url.protocol !== "https:") throw refuse(`is a ${url.protocol.slice(0, -1)} URL, not a host`);
+    if (url.username || url.password) throw refuse("has credentials in it");
+    if (!url.hostname) throw refuse("has no host");
+    host = url.hostname;
+  } else if (!net.isIPv6(given) && /^[a-z][a-z0-9+.-]*:(?!\d+$)/i.test(given)) {
+    throw refuse(`is a ${given.slice(0, given.indexOf(":"))}: URL, not a host`); // mailto:x, tel:…
+  } else if (given.includes("@")) {
+    throw refuse("has credentials in it");
+  } else if (given.includes("/") || given.includes("\\")) {
+    throw refuse("is a path, not a host");
+  }
+  const h = normalizeHostHeader(host);
+  if (h === "http" || h === "https") throw refuse("is a URL scheme, not a host");
   if (net.isIPv4(h)) return h;
   if (net.isIPv6(h) && canonicalIpv6(h) === h) return h; // normalizeHostHeader already gave it its one spelling
   if (HOSTNAME.test(h) && !/^[0-9.]+$/.test(h)) return h;

@@ -91,14 +91,30 @@ export function BindingEnabledToggle({ id, host, enabled }: { id: string; host: 
 export function RemoveBindingButton({ id, host }: { id: string; host: string }) {
   const client = useTRPCClient();
   const [refreshing, refresh] = useRefresh();
+  const [confirming, setConfirming] = useState(false);
   const remove = useMutation({ mutationFn: () => client.bindings.delete.mutate({ id }), onSuccess: refresh });
   const busy = remove.isPending || refreshing;
-  return (
-    <div className="flex flex-col items-end">
-      <button type="button" className={secondaryButton} disabled={busy} onClick={() => remove.mutate()} aria-label={`Remove the binding for ${host}`}>
-        {busy ? "Removing…" : "Remove"}
+  if (!confirming) {
+    return (
+      <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Remove the binding for ${host}`}>
+        Remove
       </button>
-      <InlineError message={errorMessage(remove.error)} className="mt-1 max-w-64 text-right" />
+    );
+  }
+  return (
+    <div className="flex flex-col items-end gap-1.5">
+      <span className="text-xs whitespace-nowrap text-zinc-600">Stop serving {host}?</span>
+      <ConfirmActions
+        busy={busy}
+        confirmLabel="Yes, remove"
+        busyLabel="Removing…"
+        onConfirm={() => remove.mutate()}
+        onCancel={() => {
+          remove.reset();
+          setConfirming(false);
+        }}
+      />
+      <InlineError message={errorMessage(remove.error)} className="max-w-64 text-right" />
     </div>
   );
 }
@@ -108,9 +124,12 @@ export function AddBindingForm({ surface, buckets, defaultBucket }: { surface: S
   const [refreshing, refresh] = useRefresh();
   const [host, setHost] = useState("");
   const [bucket, setBucket] = useState(defaultBucket ?? buckets[0] ?? "");
+  const [boundFrom, setBoundFrom] = useState<string | null>(null);
   const create = useMutation({
     mutationFn: () => client.bindings.create.mutate({ host, surface, bucket }),
-    onSuccess() {
+    onSuccess(binding) {
+      // A pasted URL binds its host: say which.
+      setBoundFrom(host.includes("://") ? `Bound ${binding.host} (the host of ${host.trim()}).` : null);
       setHost("");
       refresh();
     },
@@ -151,6 +170,11 @@ export function AddBindingForm({ surface, buckets, defaultBucket }: { surface: S
         </button>
       </div>
       <InlineError message={errorMessage(create.error)} className="mt-2" />
+      {boundFrom && !create.error ? (
+        <p role="status" className="mt-2 text-xs text-emerald-700">
+          {boundFrom}
+        </p>
+      ) : null}
       <p className="mt-2 text-[11px] text-zinc-400">
         {surface === "kv"
           ? "Route the hostname to this server and keep the Host header. KV hosts need a storage access token."
@@ -163,14 +187,30 @@ export function AddBindingForm({ surface, buckets, defaultBucket }: { surface: S
 export function RevokeTokenButton({ id, label }: { id: string; label: string }) {
   const client = useTRPCClient();
   const [refreshing, refresh] = useRefresh();
+  const [confirming, setConfirming] = useState(false);
   const revoke = useMutation({ mutationFn: () => client.storageTokens.revoke.mutate({ id }), onSuccess: refresh });
   const busy = revoke.isPending || refreshing;
-  return (
-    <div className="flex flex-col items-end">
-      <button type="button" className={secondaryButton} disabled={busy} onClick={() => revoke.mutate()} aria-label={`Revoke token ${label}`}>
-        {busy ? "Revoking…" : "Revoke"}
+  if (!confirming) {
+    return (
+      <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Revoke token ${label}`}>
+        Revoke
       </button>
-      <InlineError message={errorMessage(revoke.error)} className="mt-1 max-w-64 text-right" />
+    );
+  }
+  return (
+    <div className="flex flex-col items-end gap-1.5">
+      <span className="text-xs whitespace-nowrap text-zinc-600">Revoke {label}? Whatever uses it stops working.</span>
+      <ConfirmActions
+        busy={busy}
+        confirmLabel="Yes, revoke"
+        busyLabel="Revoking…"
+        onConfirm={() => revoke.mutate()}
+        onCancel={() => {
+          revoke.reset();
+          setConfirming(false);
+        }}
+      />
+      <InlineError message={errorMessage(revoke.error)} className="max-w-64 text-right" />
     </div>
   );
 }
