@@ -9,7 +9,7 @@ describe("the invitation panel's join command and link", () => {
   it("passes every value to the CLI unchanged, hostile ones included", () => {
     const email = "o'brien$(echo pwned)&@example.com";
     expect(argv(joinCommand({ origin: "http://localhost:4317", token: "latinv_abc-_1", email }))).toEqual([
-      "teams", "join", "--cloud", "http://localhost:4317", "--token", "latinv_abc-_1", "--email", email, "--name", "<Their name>",
+      "teams", "join", "--cloud", "http://localhost:4317", "--token", "latinv_abc-_1", "--email", email,
     ]);
   });
 

@@ -5,9 +5,9 @@ function shellWord(word: string): string {
   return /^[A-Za-z0-9@%+=:,./_-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The join command for a terminal. `--name` is a placeholder the invitee may change (it is optional). */
+/** The join command for a terminal, runnable as shown: the name comes from the invitee's identity.json, else their email. */
 export function joinCommand({ origin, token, email }: { origin: string; token: string; email: string }): string {
-  return `lattice teams join --cloud ${shellWord(origin)} --token ${shellWord(token)} --email ${shellWord(email)} --name "<Their name>"`;
+  return `lattice teams join --cloud ${shellWord(origin)} --token ${shellWord(token)} --email ${shellWord(email)}`;
 }
 
 /** The browser join page; the token rides in the fragment, which browsers never send, so no log sees it. */
