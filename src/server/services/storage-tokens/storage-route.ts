@@ -28,9 +28,11 @@ export function storageRoute<S extends z.ZodType | undefined>(
     /** false: not tied to one bucket (content-addressed blobs). */
     bucketParam?: boolean;
     input?: S;
-    /** Read the body as raw bytes, not JSON. */
+    /** Read the body as raw bytes (Content-Type: application/octet-stream), not JSON. */
     raw?: boolean;
     maxBody?: number;
+    /** The 413 message when the body is over maxBody. */
+    tooLarge?: string;
     /** Marks where `rest` starts in the path, e.g. "/keys/". */
     restAfter?: string;
     status?: number;
@@ -64,8 +66,12 @@ export function storageRoute<S extends z.ZodType | undefined>(
         }
       }
       let input: unknown;
+      const limit = { bytes: spec.maxBody ?? 1024 * 1024, message: spec.tooLarge };
       if (spec.raw) {
-        input = await readBody(request, spec.maxBody ?? 1024 * 1024);
+        if (!/^application\/octet-stream\s*(;|$)/i.test(request.headers.get("content-type") ?? "")) {
+          throw new AppError("BAD_REQUEST", "Send the file's bytes as the body with Content-Type: application/octet-stream.");
+        }
+        input = await readBody(request, limit);
       } else if (spec.input) {
         let raw: unknown;
         if (request.method === "GET" || request.method === "HEAD" || request.method === "DELETE") {
@@ -74,7 +80,7 @@ export function storageRoute<S extends z.ZodType | undefined>(
           if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
             throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
           }
-          const text = (await readBody(request, spec.maxBody ?? 1024 * 1024)).toString("utf8");
+          const text = (await readBody(request, limit)).toString("utf8");
           try {
             raw = JSON.parse(text);
           } catch {
@@ -95,10 +101,27 @@ export function storageRoute<S extends z.ZodType | undefined>(
   };
 }
 
-async function readBody(request: Request, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
-  const body = Buffer.from(await request.arrayBuffer());
-  if (body.length > limit) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
-  return body;
+/**
+ * The body, refused with 413 as soon as it is known to be over the limit: from Content-Length before
+ * reading anything, else (chunked) at the first chunk past it. Chunks are joined once at the end.
+ */
+export async function readBody(request: Request, limit: { bytes: number; message?: string }): Promise<Buffer> {
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", limit.message ?? `Request body is larger than ${limit.bytes} bytes.`);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit.bytes) throw tooLarge();
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit.bytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
 }
