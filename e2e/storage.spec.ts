@@ -209,7 +209,12 @@ test("a plain member (kv:write) edits contents but sees no bucket, binding or to
 test("the dashboard uploads raw bytes: a 25 MiB file round-trips byte-identical, and the same bytes again change nothing", async ({ page, baseURL, playwright }) => {
   test.setTimeout(180_000);
   const { createHash, randomBytes } = await import("node:crypto");
+  const { mkdirSync, writeFileSync } = await import("node:fs");
   const bytes = randomBytes(25 * 1024 * 1024);
+  // A file on disk: the browser reads it itself (a 25 MiB buffer through the protocol is very slow).
+  const file = test.info().outputPath("upload", "big.bin");
+  mkdirSync(test.info().outputPath("upload"), { recursive: true });
+  writeFileSync(file, bytes);
   const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
   await page.goto("/platform/static");
   await createBucket(page, "big");
@@ -218,7 +223,7 @@ test("the dashboard uploads raw bytes: a 25 MiB file round-trips byte-identical,
   const choose = async () => {
     await page.getByRole("button", { name: "Upload", exact: true }).click();
     const form = page.getByRole("form", { name: "Upload file" });
-    await form.getByLabel("File").setInputFiles({ name: "big.bin", mimeType: "application/octet-stream", buffer: bytes });
+    await form.getByLabel("File").setInputFiles(file);
     await expect(form.getByLabel("Target path")).toHaveValue("big.bin");
     return form;
   };

@@ -18,11 +18,18 @@ export async function putBlob(db: DbClient, bucketName: string, sha256: string, 
   const actual = crypto.createHash("sha256").update(bytes).digest("hex");
   if (actual !== sha256) throw new AppError("UNPROCESSABLE_CONTENT", `The body hashes to ${actual}, not ${sha256}.`);
   const bucket = await requireBucket(db, "static", bucketName);
-  await db.$executeRawUnsafe(
-    `WITH stored AS (INSERT INTO static_blobs (sha256, bytes, size) VALUES ($1, $2, $3::int) ON CONFLICT (sha256) DO NOTHING)
-     INSERT INTO static_bucket_blobs (bucket_id, sha256) VALUES ($4::uuid, $1) ON CONFLICT DO NOTHING`,
-    sha256, bytes, bytes.length, bucket.id,
-  );
+  const stored = await db.staticBlob.findUnique({ where: { sha256 }, select: { sha256: true } });
+  if (stored) {
+    // The uploader has shown it holds the bytes; they are kept once, so only the bucket is recorded.
+    await db.$executeRawUnsafe(`INSERT INTO static_bucket_blobs (bucket_id, sha256) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING`, bucket.id, sha256);
+  } else {
+    // Sent as base64 text: PGlite serialises a 25 MiB binary parameter ~10x slower than decode() runs.
+    await db.$executeRawUnsafe(
+      `WITH stored AS (INSERT INTO static_blobs (sha256, bytes, size) VALUES ($1, decode($2, 'base64'), $3::int) ON CONFLICT (sha256) DO NOTHING)
+       INSERT INTO static_bucket_blobs (bucket_id, sha256) VALUES ($4::uuid, $1) ON CONFLICT DO NOTHING`,
+      sha256, bytes.toString("base64"), bytes.length, bucket.id,
+    );
+  }
   return { sha256, size: bytes.length };
 }
 
