@@ -27,6 +27,10 @@ const nextConfig = {
       },
     ];
   },
+  // With src/proxy.ts present Next buffers each request body for the proxy and silently cuts it at
+  // this size (default 10 MB). Uploads may be 25 MiB (MAX_BLOB_BYTES); just above that, so a body one
+  // byte over still reaches the route whole and gets its 413.
+  experimental: { proxyClientMaxBodySize: 26 * 1024 * 1024 },
 };
 
 export default nextConfig;

@@ -74,7 +74,7 @@ try {
   fs.writeFileSync(path.join(siteRoot, "index.html"), html, { mode: 0o644 });
   const hash = sha256(html);
   await api(base, token, "POST", "/api/v1/static/buckets", { name: "site" });
-  await api(base, token, "PUT", `/api/v1/static/blobs/${hash}`, undefined, html);
+  await api(base, token, "PUT", `/api/v1/static/buckets/site/blobs/${hash}`, undefined, html);
   await api(base, token, "POST", "/api/v1/static/buckets/site/deploys", { files: [{ path: "index.html", sha256: hash, size: html.length }] });
   await api(base, token, "POST", "/api/v1/bindings", { host: "site.bench.test", surface: "static", bucket: "site" });
 

@@ -1,3 +1,4 @@
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
@@ -23,6 +24,21 @@ function hostGet(port: number, host: string, urlPath = "/"): Promise<{ status: n
         let body = "";
         res.on("data", (chunk) => (body += chunk));
         res.on("end", () => resolve({ status: res.statusCode!, body }));
+      })
+      .on("error", reject);
+  });
+}
+
+const sha256 = (bytes: Buffer) => crypto.createHash("sha256").update(bytes).digest("hex");
+
+/** The raw bytes a bound host serves. */
+function hostGetBytes(port: number, host: string, urlPath: string): Promise<{ status: number; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: "127.0.0.1", port, path: urlPath, headers: { host } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks) }));
       })
       .on("error", reject);
   });
@@ -190,11 +206,49 @@ describe("lattice kv / static / bindings / tokens against a real server", () => 
     expect(second).toEqual({ code: 0, stdout: 'Deployed 3 files (1 new, 2.0 KB uploaded) to static bucket "site".\n', stderr: "uploaded index.html (2.0 KB)\n" });
     expect(await t.database.prisma.staticBlob.count()).toBe(4);
 
-    // Nothing changed: nothing is uploaded, and --json is quiet on stderr.
+    // Nothing changed: nothing is uploaded, no deploy is made (rollback keeps the real previous one),
+    // and the CLI says so; --json is quiet on stderr.
+    const deploys = await t.database.prisma.staticDeploy.count();
+    const current = (await t.database.prisma.bucket.findFirstOrThrow({ where: { name: "site", surface: "static" } })).currentDeployId!;
+    expect(await as(alice, "static", "deploy", site, "--bucket", "site")).toEqual({
+      code: 0,
+      stdout: `No changes: static bucket "site" already serves this content (deploy ${current.slice(0, 8)}).\n`,
+      stderr: "",
+    });
     const same = await as(alice, "static", "deploy", site, "--bucket", "site", "--json");
     expect(same.stderr).toBe("");
-    expect(JSON.parse(same.stdout)).toMatchObject({ bucket: "site", fileCount: 3, totalBytes: 18 + 22 + 2048, uploadedFiles: 0, uploadedBytes: 0 });
+    expect(JSON.parse(same.stdout)).toMatchObject({ bucket: "site", deployId: current, unchanged: true, fileCount: 3, totalBytes: 18 + 22 + 2048, uploadedFiles: 0, uploadedBytes: 0 });
+    expect(await t.database.prisma.staticDeploy.count()).toBe(deploys);
   });
+
+  it("static deploy sends a 25 MiB file as raw bytes; the bound host serves it byte-identical", async () => {
+    const big = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-big-"));
+    try {
+      const bytes = crypto.randomBytes(25 * 1024 * 1024);
+      fs.writeFileSync(path.join(big, "data.bin"), bytes);
+      expect((await as(alice, "static", "buckets", "create", "big")).code).toBe(0);
+      expect((await as(alice, "bindings", "add", "big.example.test", "--bucket", "big", "--surface", "static")).code).toBe(0);
+      expect(await as(alice, "static", "deploy", big, "--bucket", "big")).toEqual({
+        code: 0,
+        stdout: 'Deployed 1 file (1 new, 25 MB uploaded) to static bucket "big".\n',
+        stderr: "uploaded data.bin (25 MB)\n",
+      });
+      const served = await hostGetBytes(server.port, "big.example.test", "/data.bin");
+      expect(served.status).toBe(200);
+      expect(served.body.length).toBe(bytes.length);
+      expect(sha256(served.body)).toBe(sha256(bytes));
+      // One byte over is refused before anything is sent.
+      fs.writeFileSync(path.join(big, "data.bin"), Buffer.concat([bytes, Buffer.from("!")]));
+      expect(await as(alice, "static", "deploy", big, "--bucket", "big")).toEqual({
+        code: 1,
+        stdout: "",
+        stderr: "lattice: data.bin is 25 MB: the server takes files of at most 25 MB\n",
+      });
+    } finally {
+      fs.rmSync(big, { recursive: true, force: true });
+      await as(alice, "static", "buckets", "delete", "big", "--force");
+    }
+  }, 120_000);
 
   it("static ls lists the current deploy's files; --json has the deploy id and hashes", async () => {
     const ls = await as(alice, "static", "ls", "site");

@@ -7,7 +7,7 @@ export const sha256 = (data: string | Buffer) => crypto.createHash("sha256").upd
 
 /** Publishes `files` (path → content) to a static bucket through the services, as one deploy. */
 export async function deployFiles(prisma: PrismaClient, bucket: string, files: Record<string, string>) {
-  for (const content of Object.values(files)) await putBlob(prisma, sha256(content), Buffer.from(content));
+  for (const content of Object.values(files)) await putBlob(prisma, bucket, sha256(content), Buffer.from(content));
   return createDeploy(prisma, bucket, {
     files: Object.entries(files).map(([path, content]) => ({ path, sha256: sha256(content), size: Buffer.byteLength(content) })),
   });

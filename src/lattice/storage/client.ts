@@ -49,7 +49,10 @@ export interface DeployOptions extends CollectOptions {
 
 export interface DeployResult {
   bucket: string;
+  /** With `unchanged`, the deploy that was already current. */
   deployId: string;
+  /** The files were exactly what the bucket serves: no new deploy, rollback still reaches the one before. */
+  unchanged: boolean;
   fileCount: number;
   totalBytes: number;
   /** Files whose content the server did not have, and so were uploaded. */
@@ -299,7 +302,7 @@ export class StorageClient {
         while (next < toUpload.length) {
           const file = toUpload[next++]!;
           const bytes = await fs.readFile(file.absolutePath);
-          await this.json("PUT", `/api/v1/static/blobs/${file.sha256}`, { bytes });
+          await this.json("PUT", this.staticPath(bucket, `/blobs/${file.sha256}`), { bytes });
           progress?.uploaded?.({ path: file.path, size: file.size });
         }
       };
@@ -307,7 +310,7 @@ export class StorageClient {
     } finally {
       progress?.stop?.();
     }
-    const deploy = await this.json<{ id: string; fileCount: number; totalBytes: number; previousDeployId: string | null }>(
+    const deploy = await this.json<{ id: string; fileCount: number; totalBytes: number; previousDeployId: string | null; unchanged: boolean }>(
       "POST",
       this.staticPath(bucket, "/deploys"),
       { json: { files: listed } },
@@ -315,6 +318,7 @@ export class StorageClient {
     return {
       bucket,
       deployId: deploy.id,
+      unchanged: deploy.unchanged,
       fileCount: deploy.fileCount,
       totalBytes: deploy.totalBytes,
       uploadedFiles: toUpload.length,

@@ -35,6 +35,10 @@ const deployCommand: CommandSpec = {
       context.out(JSON.stringify(result) + "\n");
       return;
     }
+    if (result.unchanged) {
+      context.out(`No changes: static bucket ${JSON.stringify(bucket)} already serves this content (deploy ${shortId(result.deployId)}).\n`);
+      return;
+    }
     const files = `${result.fileCount} file${result.fileCount === 1 ? "" : "s"}`;
     context.out(`Deployed ${files} (${result.uploadedFiles} new, ${formatBytes(result.uploadedBytes, { minUnit: "KB" })} uploaded) to static bucket ${JSON.stringify(bucket)}.\n`);
   },

@@ -3,9 +3,9 @@ import { router, scoped } from "../../trpc.ts";
 import { createBucket, deleteBucket, listBuckets } from "../../services/buckets/buckets.ts";
 import { bucketInput, createBucketInput, deleteBucketInput } from "../../services/buckets/schemas.ts";
 import { bucketOutput, deletedBucketOutput } from "../../services/buckets/outputs.ts";
-import { deleteStaticFile, getStaticFile, listStaticFiles, putStaticFile } from "../../services/static/files.ts";
+import { deleteStaticFile, getStaticFile, listStaticFiles } from "../../services/static/files.ts";
 import { listDeploys, rollbackDeploy } from "../../services/static/deploys.ts";
-import { fileInput, listFilesInput, putFileInput } from "../../services/static/schemas.ts";
+import { fileInput, listFilesInput } from "../../services/static/schemas.ts";
 
 const fileOutput = z.object({ path: z.string(), sha256: z.string(), size: z.number(), contentType: z.string() });
 
@@ -24,11 +24,7 @@ export const staticRouter = router({
     .input(fileInput)
     .output(fileOutput.extend({ etag: z.string(), contentBase64: z.string().nullable() }))
     .query(({ ctx, input }) => getStaticFile(ctx.db.prisma, input)),
-  /** Uploads one file (base64): publishes a new deploy with it added or replaced. */
-  put: scoped("static:write")
-    .input(putFileInput)
-    .output(fileOutput.extend({ etag: z.string(), created: z.boolean(), deployId: z.string().nullable() }))
-    .mutation(({ ctx, input }) => putStaticFile(ctx.db.prisma, input)),
+  // Uploads are raw bytes on PUT /api/v1/static/buckets/:name/files/:path (25 MiB does not fit in JSON).
   delete: scoped("static:write")
     .input(fileInput)
     .output(z.object({ path: z.string(), deleted: z.boolean(), deployId: z.string().nullable() }))

@@ -29,6 +29,7 @@ let userId: string;
 async function api(server: RunningServer, method: string, path: string, token: string, body?: unknown, raw?: Buffer) {
   const headers: Record<string, string> = { authorization: `Bearer ${token}` };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (raw) headers["content-type"] = "application/octet-stream";
   const res = await fetch(`${server.url}${path}`, { method, headers, body: raw ? new Uint8Array(raw) : (body === undefined ? undefined : JSON.stringify(body)) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
@@ -89,17 +90,17 @@ describe("operator scopes on the storage API (JSON and tRPC)", () => {
     [["kv:admin"], "GET", "/api/v1/storage-tokens?surface=static", undefined, 403],
     [["kv:admin"], "POST", "/api/v1/bindings", { host: "s.example.com", surface: "static", bucket: "site" }, 403],
     [["static:read"], "GET", "/api/v1/static/buckets/site/files", undefined, 200],
-    [["static:read"], "PUT", "/api/v1/static/buckets/site/files/x.txt", { contentBase64: "eA==" }, 403],
+    [["static:read"], "PUT", "/api/v1/static/buckets/site/files/x.txt", Buffer.from("x"), 403],
     [["static:read"], "POST", "/api/v1/static/buckets/site/deploys/check", { files: [] }, 403],
     [["static:read"], "GET", "/api/v1/kv/buckets", undefined, 403],
-    [["static:write"], "PUT", "/api/v1/static/buckets/site/files/x.txt", { contentBase64: "eA==" }, 201],
+    [["static:write"], "PUT", "/api/v1/static/buckets/site/files/x.txt", Buffer.from("x"), 201],
     [["static:write"], "POST", "/api/v1/static/buckets", { name: "nope" }, 403],
     [["static:admin"], "POST", "/api/v1/storage-tokens", { surface: "static", access: "read", buckets: ["site"] }, 201],
     [["*"], "POST", "/api/v1/bindings", { host: "scoped.example.com", surface: "kv", bucket: "config" }, 201],
   ];
   it.each(rows)("a lat_ token with %j: %s %s → %i", async (scopes, method, path, body, status) => {
     const token = await operatorToken(scopes);
-    const res = await api(a, method, path, token, body);
+    const res = Buffer.isBuffer(body) ? await api(a, method, path, token, undefined, body) : await api(a, method, path, token, body);
     expect(res.status, JSON.stringify(res.body)).toBe(status);
     if (status === 403) expect(res.body.error.code).toBe("FORBIDDEN");
   });
@@ -155,7 +156,7 @@ describe("atomic static deploys", () => {
       expect(check.body).toMatchObject({ total: 3, maxFileBytes: 25 * 1024 * 1024, maxFiles: 20_000 });
       for (const hash of check.body.missing as string[]) {
         const content = Object.values(files).find((c) => sha(c) === hash)!;
-        expect((await api(a, "PUT", `/api/v1/static/blobs/${hash}`, ci, undefined, Buffer.from(content))).status).toBe(201);
+        expect((await api(a, "PUT", `/api/v1/static/buckets/site/blobs/${hash}`, ci, undefined, Buffer.from(content))).status).toBe(201);
       }
       expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys/check", ci, { files: list })).body.missing).toEqual([]);
       const deployed = await api(a, "POST", "/api/v1/static/buckets/site/deploys", ci, { files: list });
@@ -168,7 +169,7 @@ describe("atomic static deploys", () => {
     expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", kvToken, { files: first })).status).toBe(403);
     expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", readToken, { files: first })).status).toBe(403);
     expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", otherToken, { files: first })).status).toBe(403);
-    expect((await api(a, "PUT", `/api/v1/static/blobs/${sha("x")}`, ci, undefined, Buffer.from("y"))).status).toBe(422);
+    expect((await api(a, "PUT", `/api/v1/static/buckets/site/blobs/${sha("x")}`, ci, undefined, Buffer.from("y"))).status).toBe(422);
     expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", ci, { files: [{ path: "../x", sha256: sha("x"), size: 1 }] })).status).toBe(422);
     expect((await api(a, "POST", "/api/v1/static/buckets/site/deploys", ci, { files: [{ path: "never.txt", sha256: sha("never uploaded"), size: 14 }] })).status).toBe(409);
 

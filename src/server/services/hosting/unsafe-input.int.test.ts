@@ -16,9 +16,10 @@ let t: TestDatabase;
 let server: RunningServer;
 let owner: string;
 
-async function api(method: string, path: string, body?: unknown, raw?: Buffer) {
-  const headers: Record<string, string> = { authorization: `Bearer ${owner}` };
+async function api(method: string, path: string, body?: unknown, raw?: Buffer, extraHeaders: Record<string, string> = {}) {
+  const headers: Record<string, string> = { authorization: `Bearer ${owner}`, ...extraHeaders };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (raw) headers["content-type"] = "application/octet-stream";
   const res = await fetch(`${server.url}${path}`, { method, headers, body: raw ? new Uint8Array(raw) : body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -56,20 +57,20 @@ const badContentTypes: [string, string][] = [
 const CONTENT_TYPE_MESSAGE = "contentType must be printable ASCII (no control characters, line breaks or non-ASCII letters)";
 
 describe("header values", () => {
-  it.each(badContentTypes)("refuses a content type with %s (422) on deploy and upload, JSON and tRPC, and writes nothing", async (_name, contentType) => {
+  it.each(badContentTypes)("refuses a content type with %s (422) on deploy and upload, and writes nothing", async (_name, contentType) => {
     const content = "<p>hi</p>";
-    expect([201, 200]).toContain((await api("PUT", `/api/v1/static/blobs/${sha(content)}`, undefined, Buffer.from(content))).status);
+    expect([201, 200]).toContain((await api("PUT", `/api/v1/static/buckets/site/blobs/${sha(content)}`, undefined, Buffer.from(content))).status);
     const deploy = await api("POST", "/api/v1/static/buckets/site/deploys", { files: [{ path: "index.html", sha256: sha(content), size: content.length, contentType }] });
     expect(deploy.status).toBe(422);
     expect(deploy.body.error.message).toContain(CONTENT_TYPE_MESSAGE);
 
-    const put = await api("PUT", "/api/v1/static/buckets/site/files/index.html", { contentBase64: Buffer.from(content).toString("base64"), contentType });
-    expect(put.status).toBe(422);
-    expect(put.body.error.message).toContain(CONTENT_TYPE_MESSAGE);
-
-    const viaTrpc = await mutation("static.put", { bucket: "site", path: "index.html", contentBase64: Buffer.from(content).toString("base64"), contentType });
-    expect(viaTrpc.status).toBe(422);
-    expect(viaTrpc.message).toContain(CONTENT_TYPE_MESSAGE);
+    // The single-file upload takes its type in a header: HTTP itself carries only tab, visible ASCII
+    // and bytes 0x80–0xff there (clients and llhttp refuse the rest), so those are what can arrive.
+    if (/^[\t\x20-\xff]*$/.test(contentType)) {
+      const put = await api("PUT", "/api/v1/static/buckets/site/files/index.html", undefined, Buffer.from(content), { "x-lattice-content-type": contentType });
+      expect(put.status).toBe(422);
+      expect(put.body.error.message).toContain(CONTENT_TYPE_MESSAGE);
+    }
 
     const bucket = await t.database.prisma.bucket.findFirstOrThrow({ where: { name: "site" } });
     expect(bucket.currentDeployId).toBeNull();
@@ -78,7 +79,7 @@ describe("header values", () => {
 
   it("refuses a _headers value with a control character, as the same rule", async () => {
     const rules = "/*\n  X-Note: a\u0007b\n";
-    expect([201, 200]).toContain((await api("PUT", `/api/v1/static/blobs/${sha(rules)}`, undefined, Buffer.from(rules))).status);
+    expect([201, 200]).toContain((await api("PUT", `/api/v1/static/buckets/site/blobs/${sha(rules)}`, undefined, Buffer.from(rules))).status);
     const deploy = await api("POST", "/api/v1/static/buckets/site/deploys", { files: [{ path: "_headers", sha256: sha(rules), size: Buffer.byteLength(rules) }] });
     expect([deploy.status, deploy.body.error.message]).toEqual([422, '_headers line 2: the value of "X-Note" must be printable ASCII.']);
   });

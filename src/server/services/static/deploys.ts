@@ -17,8 +17,8 @@ export function contentTypeFor(path: string): string {
 /** Step 1: which blobs the client must upload before it can deploy. */
 export async function checkDeploy(prisma: PrismaClient, bucketName: string, raw: { files: { path: string; sha256: string; size: number }[] }) {
   const { files } = checkDeployInput.parse(raw);
-  await requireBucket(prisma, "static", bucketName);
-  const missing = await missingBlobs(prisma, files.map((f) => f.sha256));
+  const bucket = await requireBucket(prisma, "static", bucketName);
+  const missing = await missingBlobs(prisma, bucket.id, files.map((f) => f.sha256));
   // The limits, so a client can refuse an oversized file before uploading anything.
   return { missing, total: files.length, maxFileBytes: MAX_BLOB_BYTES, maxFiles: MAX_DEPLOY_FILES };
 }
@@ -45,26 +45,53 @@ export async function createDeploy(prisma: PrismaClient, bucketName: string, raw
   );
 }
 
-export async function publishDeploy(tx: Tx, bucket: { id: string; name: string; currentDeployId: string | null }, files: DeployFileInput[]) {
-  const blobs = await tx.staticBlob.findMany({ where: { sha256: { in: [...new Set(files.map((f) => f.sha256))] } }, select: { sha256: true, size: true } });
-  const sizes = new Map(blobs.map((b) => [b.sha256, b.size]));
-  const missing = files.filter((f) => !sizes.has(f.sha256));
+/**
+ * Publishes `files` as the bucket's new deploy, or, when they are exactly what it serves already
+ * (paths, hashes, sizes, content types, and so `_headers`), changes nothing and says so: an identical
+ * deploy must not push the real previous deploy out of reach of rollback.
+ */
+export async function publishDeploy(tx: Tx, bucket: { id: string; name: string; currentDeployId: string | null; previousDeployId: string | null }, input: DeployFileInput[]) {
+  // Only blobs uploaded for this bucket (or already used by it): a hash seen elsewhere is not enough.
+  const usable = await tx.staticBucketBlob.findMany({
+    where: { bucketId: bucket.id, sha256: { in: [...new Set(input.map((f) => f.sha256))] } },
+    select: { sha256: true, blob: { select: { size: true } } },
+  });
+  const sizes = new Map(usable.map((b) => [b.sha256, b.blob.size]));
+  const missing = input.filter((f) => !sizes.has(f.sha256));
   if (missing.length) {
     throw new AppError("CONFLICT", `${missing.length} file(s) have no uploaded content yet (first: ${missing[0]!.path}); upload them, then deploy again.`);
   }
-  const wrong = files.find((f) => sizes.get(f.sha256) !== f.size);
+  const wrong = input.find((f) => sizes.get(f.sha256) !== f.size);
   if (wrong) throw new AppError("UNPROCESSABLE_CONTENT", `${wrong.path}: size ${wrong.size} does not match its content (${sizes.get(wrong.sha256)} bytes).`);
+  const files = input.map((f) => ({ path: f.path, sha256: f.sha256, size: f.size, contentType: f.contentType ?? contentTypeFor(f.path) }));
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const headerRules = await headerRulesOf(tx, files);
+  const current = await unchangedDeploy(tx, bucket.currentDeployId, files, headerRules !== null);
+  if (current) {
+    return { id: current.id, bucket: bucket.name, fileCount: current.fileCount, totalBytes: Number(current.totalBytes), createdAt: current.createdAt, previousDeployId: bucket.previousDeployId, unchanged: true };
+  }
   const deploy = await tx.staticDeploy.create({
     data: { bucketId: bucket.id, fileCount: files.length, totalBytes: BigInt(totalBytes), headerRules: headerRules ?? undefined },
   });
-  await tx.staticFile.createMany({
-    data: files.map((f) => ({ deployId: deploy.id, path: f.path, sha256: f.sha256, size: f.size, contentType: f.contentType ?? contentTypeFor(f.path) })),
-  });
+  await tx.staticFile.createMany({ data: files.map((f) => ({ deployId: deploy.id, ...f })) });
   await tx.bucket.update({ where: { id: bucket.id }, data: { currentDeployId: deploy.id, previousDeployId: bucket.currentDeployId } });
   await notifyStorage(tx, { t: "static", b: bucket.id });
-  return { id: deploy.id, bucket: bucket.name, fileCount: files.length, totalBytes, createdAt: deploy.createdAt, previousDeployId: bucket.currentDeployId };
+  return { id: deploy.id, bucket: bucket.name, fileCount: files.length, totalBytes, createdAt: deploy.createdAt, previousDeployId: bucket.currentDeployId, unchanged: false };
+}
+
+/** The current deploy when it holds exactly these files (and has its `_headers` rules parsed), else null. */
+async function unchangedDeploy(tx: Tx, currentDeployId: string | null, files: { path: string; sha256: string; size: number; contentType: string }[], hasRules: boolean) {
+  if (!currentDeployId) return null;
+  const current = await tx.staticDeploy.findUnique({ where: { id: currentDeployId } });
+  // A deploy made before `_headers` was parsed has no rules: publishing the same files adds them.
+  if (!current || current.fileCount !== files.length || (hasRules && current.headerRules === null)) return null;
+  const served = await tx.staticFile.findMany({ where: { deployId: currentDeployId }, select: { path: true, sha256: true, size: true, contentType: true } });
+  const byPath = new Map(served.map((f) => [f.path, f]));
+  const same = files.every((f) => {
+    const s = byPath.get(f.path);
+    return s !== undefined && s.sha256 === f.sha256 && s.size === f.size && s.contentType === f.contentType;
+  });
+  return same && served.length === files.length ? current : null;
 }
 
 /** Parses the deploy's `_headers` (if any) before anything is written, so a bad one refuses the whole deploy. */

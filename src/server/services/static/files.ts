@@ -3,7 +3,7 @@ import type { DbClient, PrismaClient } from "../../db.ts";
 import { AppError } from "../../errors.ts";
 import { requireBucket } from "../buckets/buckets.ts";
 import { notifyStorage } from "../hosting/notify.ts";
-import { putBlob } from "./blobs.ts";
+import { BLOB_TOO_LARGE, putBlob } from "./blobs.ts";
 import { contentTypeFor, publishDeploy } from "./deploys.ts";
 import { INLINE_CONTENT_BYTES, MAX_BLOB_BYTES, fileInput, putFileInput } from "./schemas.ts";
 
@@ -72,29 +72,31 @@ async function editCurrentDeploy(prisma: PrismaClient, bucketName: string, edit:
         // An empty bucket serves nothing; keep the old deploy for rollback.
         await tx.bucket.update({ where: { id: bucket.id }, data: { currentDeployId: null, previousDeployId: bucket.currentDeployId } });
         await notifyStorage(tx, { t: "static", b: bucket.id });
-        return { id: null as string | null, fileCount: 0 };
+        return { id: null as string | null, fileCount: 0, unchanged: false };
       }
       const deploy = await publishDeploy(tx, bucket, [...files.values()]);
-      return { id: deploy.id as string | null, fileCount: deploy.fileCount };
+      return { id: deploy.id as string | null, fileCount: deploy.fileCount, unchanged: deploy.unchanged };
     },
     { timeout: 60_000 },
   );
 }
 
-export async function putStaticFile(prisma: PrismaClient, raw: { bucket: string; path: string; contentBase64: string; contentType?: string }) {
+/**
+ * Uploads one file's raw bytes and publishes it. The same bytes and content type at the same path
+ * publish nothing (`unchanged: true`), so rollback still reaches the real previous content.
+ */
+export async function putStaticFile(prisma: PrismaClient, raw: { bucket: string; path: string; contentType?: string }, bytes: Buffer) {
   const input = putFileInput.parse(raw);
-  const bytes = Buffer.from(input.contentBase64, "base64");
-  if (bytes.length > MAX_BLOB_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "A file must be at most 25 MiB.");
+  if (bytes.length > MAX_BLOB_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", BLOB_TOO_LARGE);
   const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
-  await requireBucket(prisma, "static", input.bucket);
-  await putBlob(prisma, sha256, bytes);
+  await putBlob(prisma, input.bucket, sha256, bytes);
   const contentType = input.contentType ?? contentTypeFor(input.path);
   let created = true;
   const deploy = await editCurrentDeploy(prisma, input.bucket, (files) => {
     created = !files.has(input.path);
     files.set(input.path, { path: input.path, sha256, size: bytes.length, contentType });
   });
-  return { path: input.path, sha256, size: bytes.length, contentType, etag: `"${sha256}"`, created, deployId: deploy.id };
+  return { path: input.path, sha256, size: bytes.length, contentType, etag: `"${sha256}"`, created, unchanged: deploy.unchanged, deployId: deploy.id };
 }
 
 export async function deleteStaticFile(prisma: PrismaClient, raw: { bucket: string; path: string }) {

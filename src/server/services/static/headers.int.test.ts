@@ -38,6 +38,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
 async function api(method: string, path: string, body?: unknown, raw?: Buffer) {
   const headers: Record<string, string> = { authorization: `Bearer ${owner}` };
   if (body !== undefined) headers["content-type"] = "application/json";
+  if (raw) headers["content-type"] = "application/octet-stream";
   const res = await fetch(`${server.url}${path}`, { method, headers, body: raw ? new Uint8Array(raw) : body === undefined ? undefined : JSON.stringify(body) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : null };
@@ -55,7 +56,7 @@ async function trpcMutation(path: string, input: unknown) {
 /** Uploads the blobs and deploys through the JSON API, as the CLI does. */
 async function deploy(files: Record<string, string>) {
   for (const content of Object.values(files)) {
-    expect([200, 201]).toContain((await api("PUT", `/api/v1/static/blobs/${sha(content)}`, undefined, Buffer.from(content))).status);
+    expect([200, 201]).toContain((await api("PUT", `/api/v1/static/buckets/site/blobs/${sha(content)}`, undefined, Buffer.from(content))).status);
   }
   return api("POST", "/api/v1/static/buckets/site/deploys", {
     files: Object.entries(files).map(([path, content]) => ({ path, sha256: sha(content), size: Buffer.byteLength(content) })),
@@ -160,25 +161,21 @@ describe("per-path headers from _headers", () => {
     expect(index.headers["x-frame-options"]).toBe("DENY");
   });
 
-  it("recomputes the rules when _headers is uploaded or deleted through the object editor (tRPC static.put / static.delete)", async () => {
+  it("recomputes the rules when _headers is uploaded or deleted through the object editor (raw PUT …/files/:path, tRPC static.delete)", async () => {
     expect((await get("/app.css")).headers["cache-control"]).toBe(DEFAULT); // warm the cache first
-    const put = await trpcMutation("static.put", {
-      bucket: "site",
-      path: "_headers",
-      contentBase64: Buffer.from("/*.css\n  Cache-Control: public, max-age=60\n").toString("base64"),
-    });
-    expect(put.status).toBe(200);
+    const put = await api("PUT", "/api/v1/static/buckets/site/files/_headers", undefined, Buffer.from("/*.css\n  Cache-Control: public, max-age=60\n"));
+    expect(put.status).toBe(200); // replaces the deploy's _headers
     await eventually("/app.css", "cache-control", "public, max-age=60");
     expect((await get("/assets/app.js")).headers["cache-control"]).toBe(DEFAULT);
     expect((await get("/")).headers["x-frame-options"]).toBeUndefined();
 
-    const bad = await trpcMutation("static.put", { bucket: "site", path: "_headers", contentBase64: Buffer.from("/*\n  Location: /elsewhere\n").toString("base64") });
+    const bad = await api("PUT", "/api/v1/static/buckets/site/files/_headers", undefined, Buffer.from("/*\n  Location: /elsewhere\n"));
     expect(bad.status).toBe(422);
-    expect(bad.body.error.json.message).toContain("_headers line 2");
+    expect(bad.body.error.message).toContain("_headers line 2");
     expect((await get("/app.css")).headers["cache-control"]).toBe("public, max-age=60");
 
     // Another file edited: the rules carry over to the new deploy.
-    expect((await trpcMutation("static.put", { bucket: "site", path: "b.css", contentBase64: Buffer.from("b{}").toString("base64") })).status).toBe(200);
+    expect((await api("PUT", "/api/v1/static/buckets/site/files/b.css", undefined, Buffer.from("b{}"))).status).toBe(201);
     await eventually("/b.css", "cache-control", "public, max-age=60");
 
     expect((await trpcMutation("static.delete", { bucket: "site", path: "_headers" })).status).toBe(200);

@@ -15,13 +15,17 @@ export const objectPathSchema = z
   .refine((p) => !p.startsWith("/") && !p.includes("\\") && !p.includes("\0"), "path must be relative, without backslashes or NUL")
   .refine((p) => p.split("/").every((s) => s !== "" && s !== "." && s !== ".."), "path must not contain empty, . or .. segments");
 
+/** The content type an object is served with, as given at upload. */
+/** A served Content-Type: visible ASCII only, so no stored value can add or split a header line. */
+export const contentTypeSchema = headerValueSchema("contentType", 200);
+
 export const sha256Schema = z.string().regex(/^[0-9a-f]{64}$/, "sha256 must be 64 lower-case hex digits");
 
 const deployFile = z.object({
   path: objectPathSchema,
   sha256: sha256Schema,
   size: z.number().int().min(0).max(MAX_BLOB_BYTES, "size must be at most 25 MiB"),
-  contentType: headerValueSchema("contentType", 200).optional(),
+  contentType: contentTypeSchema.optional(),
 });
 
 export const checkDeployInput = z.object({ files: z.array(deployFile.omit({ contentType: true })).max(MAX_DEPLOY_FILES, "at most 20000 files per deploy") });
@@ -41,7 +45,5 @@ export const listFilesInput = z.object({
   limit: z.coerce.number().int().min(1, "limit must be at least 1").max(1000, "limit must be at most 1000").optional(),
 });
 export const fileInput = z.object({ bucket: bucketNameSchema, path: objectPathSchema });
-export const putFileInput = fileInput.extend({
-  contentBase64: z.string().max(Math.ceil((MAX_BLOB_BYTES * 4) / 3) + 4, "file must be at most 25 MiB"),
-  contentType: headerValueSchema("contentType", 200).optional(),
-});
+/** A file upload's metadata; its bytes are the raw request body (application/octet-stream). */
+export const putFileInput = fileInput.extend({ contentType: contentTypeSchema.optional() });

@@ -31,9 +31,14 @@ export function storageRoute<S extends z.ZodType | undefined>(
     /** false: not tied to one bucket (content-addressed blobs). */
     bucketParam?: boolean;
     input?: S;
-    /** Read the body as raw bytes, not JSON. */
-    raw?: boolean;
+    /**
+     * Read the body unparsed: `true` for bytes (Content-Type: application/octet-stream), `"json"` for
+     * JSON text the handler scans itself (Content-Type: application/json).
+     */
+    raw?: boolean | "json";
     maxBody?: number;
+    /** The 413 message when the body is over maxBody. */
+    tooLarge?: string;
     /** Marks where `rest` starts in the path, e.g. "/keys/". */
     restAfter?: string;
     status?: number;
@@ -52,7 +57,7 @@ export function storageRoute<S extends z.ZodType | undefined>(
         const check = () => requireStorageGrant(database.prisma, bearer, spec.surface, spec.bucketParam === false ? null : bucket, spec.level);
         actor = { grant: await throttled("token", { address: clientAddress(request.headers) }, check, isCode("UNAUTHORIZED")) };
       } else {
-        if (!bearer) assertSessionMutationAllowed(request, { rawBytes: spec.raw });
+        if (!bearer) assertSessionMutationAllowed(request, { rawBytes: spec.raw === true });
         const principal = bearer ? await bearerPrincipal(database, bearer, request) : ((await spec.session?.()) ?? null);
         // These routes are where CI lands with a storage token: say so when nothing was sent.
         if (!principal) throw new AppError("UNAUTHORIZED", "Send a storage token (Authorization: Bearer lst_…) or an API token (Bearer lat_…).");
@@ -69,8 +74,17 @@ export function storageRoute<S extends z.ZodType | undefined>(
         }
       }
       let input: unknown;
-      if (spec.raw) {
-        input = await readBody(request, spec.maxBody ?? 1024 * 1024);
+      const limit = { bytes: spec.maxBody ?? 1024 * 1024, message: spec.tooLarge };
+      if (spec.raw === "json") {
+        if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
+          throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
+        }
+        input = await readBody(request, limit);
+      } else if (spec.raw) {
+        if (!/^application\/octet-stream\s*(;|$)/i.test(request.headers.get("content-type") ?? "")) {
+          throw new AppError("BAD_REQUEST", "Send the file's bytes as the body with Content-Type: application/octet-stream.");
+        }
+        input = await readBody(request, limit);
       } else if (spec.input) {
         let raw: unknown;
         if (request.method === "GET" || request.method === "HEAD" || request.method === "DELETE") {
@@ -79,7 +93,7 @@ export function storageRoute<S extends z.ZodType | undefined>(
           if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
             throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
           }
-          const text = (await readBody(request, spec.maxBody ?? 1024 * 1024)).toString("utf8");
+          const text = (await readBody(request, limit)).toString("utf8");
           try {
             raw = JSON.parse(text);
           } catch {
@@ -100,10 +114,27 @@ export function storageRoute<S extends z.ZodType | undefined>(
   };
 }
 
-async function readBody(request: Request, limit: number): Promise<Buffer> {
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > limit) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
-  const body = Buffer.from(await request.arrayBuffer());
-  if (body.length > limit) throw new AppError("PAYLOAD_TOO_LARGE", `Request body is larger than ${limit} bytes.`);
-  return body;
+/**
+ * The body, refused with 413 as soon as it is known to be over the limit: from Content-Length before
+ * reading anything, else (chunked) at the first chunk past it. Chunks are joined once at the end.
+ */
+export async function readBody(request: Request, limit: { bytes: number; message?: string }): Promise<Buffer> {
+  const tooLarge = () => new AppError("PAYLOAD_TOO_LARGE", limit.message ?? `Request body is larger than ${limit.bytes} bytes.`);
+  const declared = request.headers.get("content-length");
+  if (declared !== null && Number(declared) > limit.bytes) throw tooLarge();
+  if (!request.body) return Buffer.alloc(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limit.bytes) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
 }

@@ -157,16 +157,20 @@ function StaticFilePanel({ bucket, path, hosts, canWrite, onDeleted }: { bucket:
   );
 }
 
-function readAsBase64(file: File): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => {
-      const url = String(reader.result);
-      resolve(url.slice(url.indexOf(",") + 1));
-    };
-    reader.onerror = () => reject(reader.error ?? new Error("Could not read the file."));
-    reader.readAsDataURL(file);
-  });
+/** Up to 25 MiB per file, as on the server (MAX_BLOB_BYTES). */
+const MAX_UPLOAD_BYTES = 25 * 1024 * 1024;
+
+type Uploaded = { path: string; unchanged: boolean; deployId: string | null };
+
+/** PUTs the file's raw bytes (never base64 in JSON: 25 MiB would not fit Next's body limits). */
+async function uploadFile(bucket: string, path: string, file: File): Promise<Uploaded> {
+  // A URL would resolve these segments away and upload somewhere else.
+  if (path.split("/").some((s) => s === "" || s === "." || s === "..")) throw new Error("path must not contain empty, . or .. segments");
+  const target = `/api/v1/static/buckets/${encodeURIComponent(bucket)}/files/${path.split("/").map(encodeURIComponent).join("/")}`;
+  const response = await fetch(target, { method: "PUT", body: file, headers: { "content-type": "application/octet-stream" }, credentials: "same-origin" });
+  const body = (await response.json().catch(() => null)) as (Uploaded & { error?: { message?: string } }) | null;
+  if (!response.ok) throw new Error(body?.error?.message ?? `Upload failed (HTTP ${response.status}).`);
+  return body!;
 }
 
 function UploadPanel({ bucket, onUploaded, onCancel }: { bucket: string; onUploaded: (path: string) => void; onCancel: () => void }) {
@@ -175,31 +179,28 @@ function UploadPanel({ bucket, onUploaded, onCancel }: { bucket: string; onUploa
   const input = useRef<HTMLInputElement>(null);
   const [path, setPath] = useState("");
   const [readError, setReadError] = useState<string | null>(null);
-  const [reading, setReading] = useState(false);
-  const put = useMutation(
-    trpc.static.put.mutationOptions({
-      onSuccess: async (result) => {
-        await queryClient.invalidateQueries(trpc.static.pathFilter());
-        onUploaded(result.path);
-      },
-    }),
-  );
+  const [notice, setNotice] = useState<string | null>(null);
+  const put = useMutation({
+    mutationFn: ({ target, file }: { target: string; file: File }) => uploadFile(bucket, target, file),
+    onSuccess: async (result) => {
+      if (result.unchanged) {
+        setNotice(`No changes: ${result.path} already has this content (deploy ${result.deployId?.slice(0, 8) ?? "none"}).`);
+        return;
+      }
+      await queryClient.invalidateQueries(trpc.static.pathFilter());
+      onUploaded(result.path);
+    },
+  });
 
-  async function submit(event: FormEvent) {
+  function submit(event: FormEvent) {
     event.preventDefault();
     const file = input.current?.files?.[0];
     if (!file) return setReadError("Choose a file to upload.");
+    if (file.size > MAX_UPLOAD_BYTES) return setReadError(`A file must be at most 25 MiB (${MAX_UPLOAD_BYTES} bytes); this one is ${file.size} bytes.`);
     setReadError(null);
-    setReading(true);
-    try {
-      const contentBase64 = await readAsBase64(file);
-      // The server picks the content type from the target path, as a deploy does.
-      put.mutate({ bucket, path: path.trim().replace(/^\/+/, ""), contentBase64 });
-    } catch (error) {
-      setReadError((error as Error).message);
-    } finally {
-      setReading(false);
-    }
+    setNotice(null);
+    // The server picks the content type from the target path, as a deploy does.
+    put.mutate({ target: path.trim().replace(/^\/+/, ""), file });
   }
 
   return (
@@ -229,10 +230,15 @@ function UploadPanel({ bucket, onUploaded, onCancel }: { bucket: string; onUploa
         <input aria-label="Target path" className={`${smallInput} mt-1 font-mono`} value={path} onChange={(event) => setPath(event.target.value)} required maxLength={1024} placeholder="index.html" />
         <span className="mt-1 block text-[11px] text-zinc-400">Replaces the file at this path if there is one. Uploading publishes a new deploy.</span>
       </label>
-      <button type="submit" className={smallPrimaryButton} disabled={reading || put.isPending}>
-        {reading || put.isPending ? "Uploading…" : "Upload"}
+      <button type="submit" className={smallPrimaryButton} disabled={put.isPending}>
+        {put.isPending ? "Uploading…" : "Upload"}
       </button>
       <InlineError message={readError ?? put.error?.message} />
+      {notice ? (
+        <p role="status" className="text-xs text-zinc-600">
+          {notice}
+        </p>
+      ) : null}
     </form>
   );
 }

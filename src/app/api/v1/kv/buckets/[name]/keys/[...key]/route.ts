@@ -1,5 +1,4 @@
 import { sessionPrincipal } from "@/server/auth/next-auth";
-import { AppError } from "@/server/errors";
 import { storageRoute } from "@/server/services/storage-tokens/storage-route";
 import { deleteKey, getKey, putKey } from "@/server/services/kv/bucket-entries";
 import { MAX_KV_VALUE_BYTES } from "@/server/services/kv/schemas";
@@ -19,11 +18,7 @@ export const GET = storageRoute({ ...common, level: "read" }, async ({ db, bucke
 
 // Body {"value": any JSON, "expiresIn"?: seconds}, read raw so the value is stored as the exact text sent;
 // If-Match: "<version>" is compare-and-swap, If-None-Match: * creates only.
-export const PUT = storageRoute({ ...common, level: "write", raw: true, maxBody: MAX_KV_VALUE_BYTES + 1024 }, async ({ db, bucket, rest, input, request }) => {
-  // Only JSON bodies: a cross-site form cannot send one (the CSRF guard the other routes get from storageRoute).
-  if (!/^application\/json\b/i.test(request.headers.get("content-type") ?? "")) {
-    throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
-  }
+export const PUT = storageRoute({ ...common, level: "write", raw: "json", maxBody: MAX_KV_VALUE_BYTES + 1024 }, async ({ db, bucket, rest, input, request }) => {
   const body = readKvPutBody((input as Buffer | undefined) ?? Buffer.alloc(0));
   const ifNoneMatch = request.headers.get("if-none-match")?.trim();
   const written = await putKey(db.prisma, {
