@@ -34,6 +34,8 @@ export function JoinForm() {
       email: String(form.get("email") ?? ""),
       name: String(form.get("name") ?? ""),
       password: String(form.get("password") ?? ""),
+      // The browser signs in with the password: no API token to leave lying around.
+      issueApiToken: false,
     };
     if (body.password !== String(form.get("confirm") ?? "")) {
       setError("The two passwords do not match.");

@@ -166,13 +166,15 @@ export class TeamsClient {
     } catch (error) {
       throw toLatticeClientError(error, { cloud });
     }
+    const token = result.token;
+    if (!token) throw new LatticeClientError("SERVER", "the server joined you but sent no API token");
     try {
-      const { label, tokenFile } = saveTeamLocally({ cloud, team: result.team, user: result.user, token: result.token }, options.home);
+      const { label, tokenFile } = saveTeamLocally({ cloud, team: result.team, user: result.user, token }, options.home);
       const identitySaved = readIdentity(options.home) === null;
       if (identitySaved) writeIdentity({ displayName: result.user.displayName, email: result.user.email }, options.home);
       return { cloud, label, user: result.user, team: result.team, role: result.role, tokenFile, identitySaved };
     } catch (error) {
-      throw new JoinSaveError(result, error);
+      throw new JoinSaveError({ ...result, token }, error);
     }
   }
 

@@ -1,4 +1,6 @@
+import crypto from "node:crypto";
 import http from "node:http";
+import { encode } from "next-auth/jwt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "../../../test/support/database.ts";
 import { startServer, type RunningServer } from "../../../test/support/server.ts";
@@ -54,6 +56,8 @@ async function join(base: string, token: string, email: string, name: string, pa
   return api(base, "/api/v1/teams/join", { body: { token, email, name, password }, headers });
 }
 
+const SESSION_SECRET = "a-test-secret-for-forging-session-cookies";
+
 describe("sessions, CSRF, forwarded headers and framing (no proxy trusted)", () => {
   let t: TestDatabase;
   let server: RunningServer;
@@ -63,7 +67,7 @@ describe("sessions, CSRF, forwarded headers and framing (no proxy trusted)", () 
 
   beforeAll(async () => {
     t = await createTestDatabase();
-    server = await startServer({ databaseUrl: t.url });
+    server = await startServer({ databaseUrl: t.url, env: { NEXTAUTH_SECRET: SESSION_SECRET } });
     aliceToken = await register(server.url);
     await api(server.url, "/api/v1/account/password", { body: { password: alice.password }, headers: { authorization: `Bearer ${aliceToken}` } });
   });
@@ -185,6 +189,18 @@ describe("sessions, CSRF, forwarded headers and framing (no proxy trusted)", () 
       const trpc = await api(server.url, "/api/trpc/account.signOutEverywhere", { method: "POST", body: "{}", headers: { cookie: c.cookie } });
       expect(trpc.status).toBe(200);
       expect(await whoamiOverTrpc(c.cookie)).toBe(401);
+    });
+
+    it("30 days after sign-in at most, however often the session was used (next-auth rolls the cookie's expiry)", async () => {
+      const user = await t.database.prisma.user.findUniqueOrThrow({ where: { email: alice.email } });
+      const cookieFor = async (signedInAt: number) =>
+        `next-auth.session-token=${await encode({
+          secret: SESSION_SECRET,
+          token: { sub: user.id, email: user.email, name: user.displayName, sid: crypto.randomUUID(), generation: user.sessionGeneration, signedInAt },
+        })}`;
+      const day = 24 * 3600 * 1000;
+      expect((await me(await cookieFor(Date.now() - 29 * day))).status).toBe(200);
+      expect((await me(await cookieFor(Date.now() - 31 * day))).status).toBe(401);
     });
 
     it("after the member is kicked, re-invited and has joined again", async () => {

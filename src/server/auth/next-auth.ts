@@ -45,12 +45,15 @@ export function authOptions(): NextAuthOptions {
           token.sub = user.id;
           token.sid = crypto.randomUUID();
           token.generation = (user as { generation?: number }).generation ?? 0;
+          // next-auth rolls the cookie's expiry on use; this does not move, so a session lives at
+          // most SESSION_MAX_AGE_S however often it is used (and an ended one's record can expire then).
+          token.signedInAt = Date.now();
         }
         return token;
       },
       session({ session, token }) {
         if (session.user && token.sub) {
-          Object.assign(session.user, { id: token.sub, sid: token.sid, generation: token.generation });
+          Object.assign(session.user, { id: token.sub, sid: token.sid, generation: token.generation, signedInAt: token.signedInAt });
         }
         return session;
       },
@@ -68,7 +71,8 @@ export function authOptions(): NextAuthOptions {
 /** The signed-in dashboard user, or null. Checked in every page and procedure, never only in a layout. */
 export async function sessionPrincipal(): Promise<Principal | null> {
   const session = await getServerSession(authOptions());
-  const user = session?.user as { id?: string; sid?: unknown; generation?: unknown } | undefined;
+  const user = session?.user as { id?: string; sid?: unknown; generation?: unknown; signedInAt?: unknown } | undefined;
   if (!user?.id) return null;
+  if (typeof user.signedInAt !== "number" || Date.now() - user.signedInAt > SESSION_MAX_AGE_S * 1000) return null;
   return principalFromUserId(db().prisma, user.id, { sid: user.sid, generation: user.generation });
 }

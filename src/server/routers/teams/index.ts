@@ -54,7 +54,7 @@ export const teamsRouter = router({
   /** Redeem an email-bound invitation: no credentials, the token is the credential. */
   join: publicProcedure
     .input(redeemInvitationInput)
-    .output(z.object({ user: userOutput, team, role: z.string(), token: z.string(), tokenPrefix: z.string() }))
+    .output(z.object({ user: userOutput, team, role: z.string(), token: z.string().nullable(), tokenPrefix: z.string().nullable() }))
     .mutation(({ ctx, input }) => redeemInvitation(ctx.db.prisma, input, { address: ctx.address })),
 
   whoami: authedProcedure.output(whoamiOutput).query(({ ctx }) => whoAmI(ctx.db.prisma, ctx.principal.userId)),

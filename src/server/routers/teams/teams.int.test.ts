@@ -6,7 +6,7 @@ import { createContext } from "../../trpc.ts";
 // The team lifecycle through the real tRPC procedures (scopes, services, Postgres).
 
 let t: TestDatabase;
-const as = (token?: string) =>
+const as = (token?: string | null) =>
   createCaller(createContext({ db: t.database, headers: new Headers(token ? { authorization: `Bearer ${token}` } : {}) }));
 const anon = () => as();
 
@@ -91,6 +91,21 @@ describe("redeeming an invitation, rule by rule", () => {
     expect(bob.user.email).toBe("bob@example.com");
     expect(bob.role).toBe("member");
     expect(bob.token).toMatch(/^lat_/);
+  });
+
+  it("the browser's join (issueApiToken: false) creates no API token: it signs in with the password", async () => {
+    const { invite } = await setup();
+    const bob = await anon().teams.join({ token: (await invite("bob@example.com")).token, email: "bob@example.com", name: "Bob", password: "bob's password", issueApiToken: false });
+    expect([bob.token, bob.tokenPrefix]).toEqual([null, null]);
+    expect(await t.database.prisma.apiToken.count({ where: { user: { email: "bob@example.com" } } })).toBe(0);
+    expect(await t.database.prisma.user.findUniqueOrThrow({ where: { email: "bob@example.com" } })).toMatchObject({ passwordHash: expect.stringMatching(/^scrypt\$/) });
+  });
+
+  it("a join with neither an API token nor a password is refused (422) and the invitation stays usable", async () => {
+    const { invite } = await setup();
+    const inv = await invite("bob@example.com");
+    expect(await codeOf(anon().teams.join({ token: inv.token, email: "bob@example.com", name: "Bob", issueApiToken: false }))).toBe("UNPROCESSABLE_CONTENT");
+    expect((await anon().teams.join({ token: inv.token, email: "bob@example.com", name: "Bob" })).token).toMatch(/^lat_/);
   });
 
   it("another email is refused (403) and the invitation stays usable by its addressee", async () => {

@@ -21,7 +21,7 @@ async function setup() {
   const alice = await as().teams.register({ email: "alice@example.com", name: "Alice", teamName: "Atlas" });
   const invitation = await as(alice.token).teams.invite({ inviteeEmail: "bob@example.com" });
   const bob = await as().teams.join({ token: invitation.token, email: "bob@example.com", name: "Bob" });
-  return { alice: alice.token, bob: bob.token };
+  return { alice: alice.token, bob: bob.token! };
 }
 
 describe("tokens through tRPC", () => {

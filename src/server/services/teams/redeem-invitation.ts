@@ -26,7 +26,7 @@ async function redeem(prisma: PrismaClient, input: RedeemInvitationInput) {
     throw new AppError("NOT_FOUND", INVALID);
   }
   const passwordHash = input.password ? await hashPassword(input.password) : undefined;
-  const apiToken = mintToken("api");
+  const apiToken = input.issueApiToken === false ? null : mintToken("api");
 
   return prisma.$transaction(async (tx) => {
     const invitation = await tx.invitation.findUnique({ where: { tokenHash: hashToken(input.token) }, include: { team: true } });
@@ -58,15 +58,17 @@ async function redeem(prisma: PrismaClient, input: RedeemInvitationInput) {
       : await tx.user.create({ data: { email: input.email, ...userData } });
     await tx.membership.create({ data: { teamId: invitation.teamId, userId: user.id, role } });
     await tx.invitation.update({ where: { id: invitation.id }, data: { redeemedByUserId: user.id } });
-    await tx.apiToken.create({
-      data: { userId: user.id, label: "join", tokenHash: apiToken.hash, prefix: apiToken.displayPrefix, scopes: ["*"] },
-    });
+    if (apiToken) {
+      await tx.apiToken.create({
+        data: { userId: user.id, label: "join", tokenHash: apiToken.hash, prefix: apiToken.displayPrefix, scopes: ["*"] },
+      });
+    }
     return {
       user: { id: user.id, email: user.email, displayName: user.displayName },
       team: { id: invitation.team.id, name: invitation.team.name },
       role,
-      token: apiToken.secret,
-      tokenPrefix: apiToken.displayPrefix,
+      token: apiToken?.secret ?? null,
+      tokenPrefix: apiToken?.displayPrefix ?? null,
     };
   });
 }

@@ -65,6 +65,11 @@ export const redeemInvitationInput = z.object({
   email: emailSchema,
   name: displayNameSchema,
   password: passwordSchema.optional(),
+  /** false: no API token (the browser join page signs in with the password instead). */
+  issueApiToken: z.boolean({ error: "issueApiToken must be true or false" }).optional(),
+}).refine((input) => input.issueApiToken !== false || input.password !== undefined, {
+  message: "password is required without an API token (issueApiToken: false): it is how you will sign in",
+  path: ["password"],
 });
 export type RedeemInvitationInput = z.input<typeof redeemInvitationInput>;
 
