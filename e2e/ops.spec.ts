@@ -87,4 +87,10 @@ test("bindings: a pasted URL binds its host, the dashboard's own host is refused
   await expect(row).toHaveCount(0);
   await page.reload();
   await expect(bindings.getByRole("row").filter({ hasText: "ops.e2e.test" })).toHaveCount(0);
+
+  // Leave the server as this spec found it: the storage spec starts from a team with no static bucket.
+  const bucket = page.getByRole("table", { name: "Buckets" }).getByRole("row").filter({ hasText: "ops-site" });
+  await bucket.getByRole("button", { name: "Delete bucket ops-site" }).click();
+  await bucket.getByRole("button", { name: "Yes, delete" }).click();
+  await expect(bucket).toHaveCount(0);
 });

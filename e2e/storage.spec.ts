@@ -163,12 +163,13 @@ test("a KV bucket: edit a key, bind a host, and a read token reads it until revo
   expect(await page.content()).not.toContain(secret);
   const tokenRow = page.getByRole("table", { name: "Access tokens" }).getByRole("row").filter({ hasText: "e2e reader" });
   await expect(tokenRow).toContainText(`${secret.slice(0, 10)}…`);
-  await expect(tokenRow.getByRole("cell").nth(6)).toHaveText("active");
+  await expect(tokenRow.getByRole("cell").nth(4)).toHaveText("alice@example.com"); // Created by
+  await expect(tokenRow.getByRole("cell").nth(7)).toHaveText("active");
   await screenshot(page, "storage-kv");
 
   await tokenRow.getByRole("button", { name: "Revoke" }).click();
   await tokenRow.getByRole("button", { name: "Yes, revoke" }).click();
-  await expect(tokenRow.getByRole("cell").nth(6)).toHaveText("revoked");
+  await expect(tokenRow.getByRole("cell").nth(7)).toHaveText("revoked");
   await expect.poll(async () => (await kv.get("/site-title")).status()).toBe(401);
   await kv.dispose();
 
