@@ -36,7 +36,7 @@ describe("the invitation's join command", () => {
   async function invite(email: string): Promise<string> {
     const result = await runCli(["teams", "invite", "--invitee-email", email], { home: alice });
     expect(result.code, result.stderr).toBe(0);
-    return /(latinv_[A-Za-z0-9_-]{43})\n$/.exec(result.stdout)![1]!;
+    return /(latinv_[A-Za-z0-9_-]{43})\nOr they join in a browser: \S+\/join#token=\1\n$/.exec(result.stdout)![1]!;
   }
 
   beforeAll(async () => {

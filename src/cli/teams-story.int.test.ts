@@ -18,7 +18,8 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 function invitationOutput(email: string): RegExp {
   return new RegExp(
     `^Invitation generated for ${escape(email)} \\(expires (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z)\\)\\.\n` +
-      `Share this token with the invitee \\(one-time use\\):\n(${INVITE_TOKEN})\n$`,
+      `Share this token with the invitee \\(one-time use\\):\n(${INVITE_TOKEN})\n` +
+      `Or they join in a browser: http://localhost:\\d+/join#token=\\2\n$`,
   );
 }
 

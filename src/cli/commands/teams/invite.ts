@@ -33,6 +33,8 @@ async function invite(options: ParsedOptions, context: CommandContext): Promise<
       `Invitation generated for ${invitation.inviteeEmail} (expires ${invitation.expiresAt.toISOString()}).`,
       "Share this token with the invitee (one-time use):",
       invitation.token,
+      // The fragment never reaches a server or its logs; the join page reads it in the browser.
+      `Or they join in a browser: ${client.cloud}/join#token=${invitation.token}`,
     ].join("\n") + "\n",
   );
 }
