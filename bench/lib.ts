@@ -86,7 +86,10 @@ export interface Nginx {
   stop(): Promise<void>;
 }
 
-/** nginx serving `root` on a free port: one worker, like our one Node process; logging off, like ours. */
+/**
+ * nginx serving `root` on a free port as its users run it: `worker_processes auto` (one worker per
+ * core, where we run one Node process); access log off, like ours.
+ */
 export async function startNginx(root: string): Promise<Nginx> {
   const bin = need("nginx", "nginx-light");
   const prefix = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-nginx-"));
@@ -96,7 +99,7 @@ export async function startNginx(root: string): Promise<Nginx> {
   fs.writeFileSync(
     conf,
     `daemon off;
-worker_processes 1;
+worker_processes auto;
 pid ${prefix}/nginx.pid;
 error_log ${prefix}/logs/error.log warn;
 events { worker_connections 1024; }

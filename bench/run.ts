@@ -109,7 +109,8 @@ try {
     const staticRounds = rounds(() => [ours(() => wrk({ ...staticUrl, seconds: SECONDS })), wrk({ ...nginxUrl, seconds: SECONDS }), wrk({ ...bareUrl, seconds: SECONDS })]);
     const [ourStatic, nginxStatic, bareStatic] = staticRounds;
     Object.assign(figures, { ourStatic, nginxStatic, bareStatic });
-    results.push(row("static GET (lattice)", ourStatic, "static GET (nginx)", nginxStatic, 1.0));
+    results.push(row("static GET (lattice)", ourStatic, `static GET (nginx, ${os.cpus().length} workers)`, nginxStatic, 1.0));
+    results.push(`  (lattice serves from one Node process, one core; nginx runs worker_processes auto: one worker per core)`);
     // Context, not a target: what a bare Node `http` server does with the same response here.
     results.push(`  context: a bare Node http server ${bareStatic.rps.toFixed(0)} req/s (p99 ${bareStatic.p99ms.toFixed(2)} ms) = ${(bareStatic.rps / nginxStatic.rps).toFixed(2)}× nginx; lattice = ${(ourStatic.rps / bareStatic.rps).toFixed(2)}× bare Node`);
   }
