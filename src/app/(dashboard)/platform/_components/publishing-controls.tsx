@@ -8,7 +8,7 @@ import { ConfirmActions } from "../../../_components/confirm-actions";
 import { secondaryButton } from "../../../_components/form-field";
 import { formatDateTime } from "../../../_components/format-date";
 import { SecretPanel } from "../../../_components/secret-panel";
-import { InlineError, errorCode, errorMessage, hostUrl, smallInput, smallPrimaryButton, useRefresh } from "./ui";
+import { ConfirmedAction, InlineError, errorCode, errorMessage, hostUrl, smallInput, smallPrimaryButton, useRefresh } from "./ui";
 import type { AccessLevel, BindingRow, Surface } from "./surface";
 
 // Client controls inside the server-rendered "Publishing and access" tables. The server checks
@@ -90,32 +90,15 @@ export function BindingEnabledToggle({ id, host, enabled }: { id: string; host: 
 
 export function RemoveBindingButton({ id, host }: { id: string; host: string }) {
   const client = useTRPCClient();
-  const [refreshing, refresh] = useRefresh();
-  const [confirming, setConfirming] = useState(false);
-  const remove = useMutation({ mutationFn: () => client.bindings.delete.mutate({ id }), onSuccess: refresh });
-  const busy = remove.isPending || refreshing;
-  if (!confirming) {
-    return (
-      <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Remove the binding for ${host}`}>
-        Remove
-      </button>
-    );
-  }
   return (
-    <div className="flex flex-col items-end gap-1.5">
-      <span className="text-xs whitespace-nowrap text-zinc-600">Stop serving {host}?</span>
-      <ConfirmActions
-        busy={busy}
-        confirmLabel="Yes, remove"
-        busyLabel="Removing…"
-        onConfirm={() => remove.mutate()}
-        onCancel={() => {
-          remove.reset();
-          setConfirming(false);
-        }}
-      />
-      <InlineError message={errorMessage(remove.error)} className="max-w-64 text-right" />
-    </div>
+    <ConfirmedAction
+      label="Remove"
+      ariaLabel={`Remove the binding for ${host}`}
+      question={`Stop serving ${host}?`}
+      confirmLabel="Yes, remove"
+      busyLabel="Removing…"
+      action={() => client.bindings.delete.mutate({ id })}
+    />
   );
 }
 
@@ -186,32 +169,15 @@ export function AddBindingForm({ surface, buckets, defaultBucket }: { surface: S
 
 export function RevokeTokenButton({ id, label }: { id: string; label: string }) {
   const client = useTRPCClient();
-  const [refreshing, refresh] = useRefresh();
-  const [confirming, setConfirming] = useState(false);
-  const revoke = useMutation({ mutationFn: () => client.storageTokens.revoke.mutate({ id }), onSuccess: refresh });
-  const busy = revoke.isPending || refreshing;
-  if (!confirming) {
-    return (
-      <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Revoke token ${label}`}>
-        Revoke
-      </button>
-    );
-  }
   return (
-    <div className="flex flex-col items-end gap-1.5">
-      <span className="text-xs whitespace-nowrap text-zinc-600">Revoke {label}? Whatever uses it stops working.</span>
-      <ConfirmActions
-        busy={busy}
-        confirmLabel="Yes, revoke"
-        busyLabel="Revoking…"
-        onConfirm={() => revoke.mutate()}
-        onCancel={() => {
-          revoke.reset();
-          setConfirming(false);
-        }}
-      />
-      <InlineError message={errorMessage(revoke.error)} className="max-w-64 text-right" />
-    </div>
+    <ConfirmedAction
+      label="Revoke"
+      ariaLabel={`Revoke token ${label}`}
+      question={`Revoke ${label}? Whatever uses it stops working.`}
+      confirmLabel="Yes, revoke"
+      busyLabel="Revoking…"
+      action={() => client.storageTokens.revoke.mutate({ id })}
+    />
   );
 }
 

@@ -1,8 +1,11 @@
 "use client";
 
-import { useTransition } from "react";
+import { useState, useTransition } from "react";
 import { useRouter } from "next/navigation";
+import { useMutation } from "@tanstack/react-query";
 import { TRPCClientError } from "@trpc/client";
+import { ConfirmActions } from "../../../_components/confirm-actions";
+import { secondaryButton } from "../../../_components/form-field";
 
 export const th = "px-6 py-2.5 font-medium";
 export const td = "px-6 py-3";
@@ -33,6 +36,54 @@ export function InlineError({ message, className = "" }: { message: string | nul
       {message}
     </p>
   ) : null;
+}
+
+/**
+ * A table row's destructive action that asks first: the button, then the question with the red
+ * confirm and Cancel; the server-rendered tables refresh once it is done.
+ */
+export function ConfirmedAction({
+  label,
+  ariaLabel,
+  question,
+  confirmLabel,
+  busyLabel,
+  action,
+}: {
+  label: string;
+  ariaLabel: string;
+  question: string;
+  confirmLabel: string;
+  busyLabel: string;
+  action: () => Promise<unknown>;
+}) {
+  const [refreshing, refresh] = useRefresh();
+  const [confirming, setConfirming] = useState(false);
+  const run = useMutation({ mutationFn: action, onSuccess: refresh });
+  const busy = run.isPending || refreshing;
+  if (!confirming) {
+    return (
+      <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={ariaLabel}>
+        {label}
+      </button>
+    );
+  }
+  return (
+    <div className="flex flex-col items-end gap-1.5">
+      <span className="text-xs whitespace-nowrap text-zinc-600">{question}</span>
+      <ConfirmActions
+        busy={busy}
+        confirmLabel={confirmLabel}
+        busyLabel={busyLabel}
+        onConfirm={() => run.mutate()}
+        onCancel={() => {
+          run.reset();
+          setConfirming(false);
+        }}
+      />
+      <InlineError message={errorMessage(run.error)} className="max-w-64 text-right" />
+    </div>
+  );
 }
 
 export function formatBytes(bytes: number): string {

@@ -3,11 +3,9 @@
 import { useState, type FormEvent } from "react";
 import { useMutation } from "@tanstack/react-query";
 import { useTRPCClient } from "@/trpc/react";
-import { ConfirmActions } from "../../../_components/confirm-actions";
-import { secondaryButton } from "../../../_components/form-field";
 import { formatDateTime } from "../../../_components/format-date";
 import { SecretPanel } from "../../../_components/secret-panel";
-import { InlineError, errorMessage, smallInput, smallPrimaryButton, useRefresh } from "../../platform/_components/ui";
+import { ConfirmedAction, InlineError, errorMessage, smallInput, smallPrimaryButton, useRefresh } from "../../platform/_components/ui";
 
 // The server checks again that every scope is among the caller's own; the checkboxes only spare a 403.
 
@@ -110,31 +108,14 @@ export function CreateApiTokenForm({ grantable }: { grantable: string[] }) {
 
 export function RevokeApiTokenButton({ id, label }: { id: string; label: string }) {
   const client = useTRPCClient();
-  const [refreshing, refresh] = useRefresh();
-  const [confirming, setConfirming] = useState(false);
-  const revoke = useMutation({ mutationFn: () => client.tokens.revoke.mutate({ id }), onSuccess: refresh });
-  const busy = revoke.isPending || refreshing;
-  if (!confirming) {
-    return (
-      <button type="button" className={secondaryButton} onClick={() => setConfirming(true)} aria-label={`Revoke API token ${label}`}>
-        Revoke
-      </button>
-    );
-  }
   return (
-    <div className="flex flex-col items-end gap-1.5">
-      <span className="text-xs whitespace-nowrap text-zinc-600">Revoke {label}? Whatever uses it gets 401.</span>
-      <ConfirmActions
-        busy={busy}
-        confirmLabel="Yes, revoke"
-        busyLabel="Revoking…"
-        onConfirm={() => revoke.mutate()}
-        onCancel={() => {
-          revoke.reset();
-          setConfirming(false);
-        }}
-      />
-      <InlineError message={errorMessage(revoke.error)} className="max-w-64 text-right" />
-    </div>
+    <ConfirmedAction
+      label="Revoke"
+      ariaLabel={`Revoke API token ${label}`}
+      question={`Revoke ${label}? Whatever uses it gets 401.`}
+      confirmLabel="Yes, revoke"
+      busyLabel="Revoking…"
+      action={() => client.tokens.revoke.mutate({ id })}
+    />
   );
 }
