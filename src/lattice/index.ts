@@ -1,5 +1,17 @@
 // latticesql: the local-first library. The CLI is built on exactly these exports.
 export {
+  COLUMN_TYPES,
+  DEFAULT_SQLITE_PATH,
+  loadLatticeConfig,
+  parseLatticeConfig,
+  type ColumnSpec,
+  type ColumnType,
+  type DatabaseTarget,
+  type EntitySpec,
+  type LatticeConfig,
+} from "./config/config.ts";
+export { LatticeError, type LatticeErrorCode } from "./config/errors.ts";
+export {
   TeamsClient,
   LocalSaveError,
   JoinSaveError,
