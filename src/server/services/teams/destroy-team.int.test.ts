@@ -13,11 +13,13 @@ const TABLES = [
   "static_files",
   "static_deploys",
   "static_blobs",
+  "static_bucket_blobs",
   "host_bindings",
   "buckets",
   "storage_tokens",
   "invitations",
   "api_tokens",
+  "ended_sessions",
   "memberships",
   "users",
   "teams",
@@ -80,6 +82,8 @@ async function populatedTeam() {
   const kvToken = await api("POST", "/api/v1/storage-tokens", owner, { surface: "kv", access: "admin", buckets: ["*"] });
   const staticToken = await api("POST", "/api/v1/storage-tokens", owner, { surface: "static", access: "write", buckets: ["site"] });
   expect((await api("POST", "/api/v1/teams/invitations", owner, { inviteeEmail: "bob@example.com" })).status).toBe(201);
+  // A dashboard session ended by a sign-out leaves a row until its cookie would have expired.
+  await t.database.prisma.endedSession.create({ data: { sid: "a-signed-out-session", userId: registered.body.user.id, expiresAt: new Date(Date.now() + 3600_000) } });
   // Served on both processes (their caches now hold the binding, deploy and grant).
   for (const server of [a, b]) {
     expect(await hostGet(server, "www.example.test", "/index.html")).toBe(200);
