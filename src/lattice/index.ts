@@ -4,6 +4,7 @@ export {
   DEFAULT_SQLITE_PATH,
   loadLatticeConfig,
   parseLatticeConfig,
+  validateLatticeConfig,
   type ColumnSpec,
   type ColumnType,
   type DatabaseTarget,
@@ -11,6 +12,24 @@ export {
   type LatticeConfig,
 } from "./config/config.ts";
 export { LatticeError, type LatticeErrorCode } from "./config/errors.ts";
+export {
+  Lattice,
+  type ChangeOperation,
+  type ColumnInfo,
+  type EntityInfo,
+  type LatticeChange,
+  type LatticeData,
+  type LatticeOptions,
+  type LatticeSource,
+  type QueryOptions,
+  type Row,
+  type WriteCapture,
+} from "./db/lattice.ts";
+export type { Condition, OrderBy, OrderDirection, OrderTerm, Where } from "./db/where.ts";
+export type { EntityDefinition, WriteContext } from "./db/entity.ts";
+export type { InferEntities } from "./db/infer.ts";
+export type { SqlExecutor } from "./db/driver.ts";
+export { POSTGRES_SCHEMA } from "./db/postgres-driver.ts";
 export {
   TeamsClient,
   LocalSaveError,

@@ -15,6 +15,10 @@ export interface ColumnSpec {
   nullable: boolean;
   /** Absent when the column has no default. */
   default?: unknown;
+  /** An index on this column (the primary key always has one). */
+  index?: boolean;
+  /** Stored as `enc:<base64>` (AES-256-GCM); text columns only, never filtered or sorted on. */
+  encrypted?: boolean;
 }
 
 export interface EntitySpec {
@@ -39,7 +43,10 @@ export interface LatticeConfig {
 export const DEFAULT_SQLITE_PATH = "data/lattice.db";
 
 // Names become SQL identifiers on SQLite and Postgres: a strict pattern, always quoted as well.
+// Column names may use capitals (the files entity has mimeType); SQLite compares column names
+// case-insensitively, so two columns that differ only in case are refused.
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
+const COLUMN_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
 const RESERVED_PREFIXES = ["_lattice", "__lattice", "sqlite_", "pg_"];
 
 // What people write for a type elsewhere, and what to write here.
@@ -53,9 +60,10 @@ const TYPE_HINTS: Record<string, ColumnType> = {
   bytes: "blob", binary: "blob", bytea: "blob", buffer: "blob",
 };
 
-function identifierProblem(name: string): string | null {
-  if (!IDENTIFIER.test(name)) return `"${name}" is not a valid name (lower-case letters, digits and _, starting with a letter or _, at most 63)`;
-  const reserved = RESERVED_PREFIXES.find((prefix) => name.startsWith(prefix));
+export function identifierProblem(name: string, kind: "entity" | "column" = "entity"): string | null {
+  if (kind === "entity" && !IDENTIFIER.test(name)) return `"${name}" is not a valid name (lower-case letters, digits and _, starting with a letter or _, at most 63)`;
+  if (kind === "column" && !COLUMN_IDENTIFIER.test(name)) return `"${name}" is not a valid name (letters, digits and _, starting with a letter or _, at most 63)`;
+  const reserved = RESERVED_PREFIXES.find((prefix) => name.toLowerCase().startsWith(prefix));
   return reserved ? `"${name}" starts with "${reserved}", which is reserved` : null;
 }
 
@@ -79,8 +87,10 @@ const column = z.preprocess(
       nullable: z.boolean({ error: "nullable must be true or false" }).optional(),
       default: z.unknown().optional(),
       primaryKey: z.boolean({ error: "primaryKey must be true or false" }).optional(),
+      index: z.boolean({ error: "index must be true or false" }).optional(),
+      encrypted: z.boolean({ error: "encrypted must be true or false" }).optional(),
     },
-    { error: (issue) => (issue.code === "invalid_type" ? "expected a type (such as text) or {type, nullable, default, primaryKey}" : undefined) },
+    { error: (issue) => (issue.code === "invalid_type" ? "expected a type (such as text) or {type, nullable, default, primaryKey, index, encrypted}" : undefined) },
   ),
 );
 
@@ -164,7 +174,16 @@ export function parseLatticeConfig(source: string, options: { file?: string; bas
     const reason = yamlError.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
     throw invalid(file, at ? `line ${at.line}, column ${at.col}` : "", `not valid YAML: ${reason}`);
   }
-  const parsed = configFile.safeParse(document.toJS() ?? {});
+  return validateLatticeConfig(document.toJS() ?? {}, { file, baseDir: options.baseDir });
+}
+
+/**
+ * Validates a config given as a JavaScript object (the YAML's shape: `{database?, entities}`),
+ * with the same rules and messages as the file.
+ */
+export function validateLatticeConfig(raw: unknown, options: { file?: string; baseDir: string }): LatticeConfig {
+  const file = options.file ?? "lattice.config.yml";
+  const parsed = configFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const where = issue.path.map(String).join(".");
@@ -179,15 +198,27 @@ export function parseLatticeConfig(source: string, options: { file?: string; bas
     if (nameProblem) throw invalid(file, where, `entity ${nameProblem}`);
     const columns: Record<string, ColumnSpec> = {};
     const marked: string[] = [];
+    const seen = new Map<string, string>();
     for (const [columnName, spec] of Object.entries(raw.columns)) {
       const at = `${where}.columns.${columnName}`;
-      const problem = identifierProblem(columnName);
+      const problem = identifierProblem(columnName, "column");
       if (problem) throw invalid(file, at, `column ${problem}`);
+      const clash = seen.get(columnName.toLowerCase());
+      if (clash) throw invalid(file, at, `column "${columnName}" differs from "${clash}" only in case; SQLite would treat them as one`);
+      seen.set(columnName.toLowerCase(), columnName);
+      if (spec.encrypted && spec.type !== "text") throw invalid(file, `${at}.encrypted`, `only text columns can be encrypted (this one is ${spec.type})`);
+      if (spec.encrypted && (spec.primaryKey || spec.index)) throw invalid(file, `${at}.encrypted`, "an encrypted column cannot be the primary key or indexed");
       if (spec.default !== undefined && !defaultFits(spec.type, spec.default)) {
         throw invalid(file, `${at}.default`, spec.type === "blob" ? "a blob column cannot have a default" : `${JSON.stringify(spec.default)} is not a ${spec.type}${spec.type === "datetime" ? ' (an ISO date or "now")' : ""}`);
       }
       if (spec.primaryKey) marked.push(columnName);
-      columns[columnName] = { type: spec.type, nullable: spec.nullable ?? false, ...(spec.default === undefined ? {} : { default: spec.default }) };
+      columns[columnName] = {
+        type: spec.type,
+        nullable: spec.nullable ?? false,
+        ...(spec.default === undefined ? {} : { default: spec.default }),
+        ...(spec.index ? { index: true } : {}),
+        ...(spec.encrypted ? { encrypted: true } : {}),
+      };
     }
     if (Object.keys(columns).length === 0) throw invalid(file, `${where}.columns`, "an entity needs at least one column");
     const primaryKey = resolvePrimaryKey(file, where, raw.primaryKey, marked, columns);
