@@ -51,6 +51,15 @@ describe("parseLatticeConfig", () => {
     expect(parse("entities:\n  notes:\n    columns: { id: text, body: text }\n").entities.notes!.primaryKey).toBe("id");
   });
 
+  it("keeps index and encrypted, and allows capitals in column names (mimeType)", () => {
+    const config = parse("entities:\n  files:\n    columns:\n      id: text\n      mimeType: { type: text, index: true }\n      token: { type: text, encrypted: true }\n");
+    expect(config.entities.files!.columns).toEqual({
+      id: { type: "text", nullable: false },
+      mimeType: { type: "text", nullable: false, index: true },
+      token: { type: "text", nullable: false, encrypted: true },
+    });
+  });
+
   it.each([
     ["a SQLite path, relative to the config's folder", "database: ./local/app.db", { kind: "sqlite", path: path.join(base, "local/app.db") }],
     ["a postgres:// URL without a password", "database: postgres://app@db.example.com:5432/atlas", { kind: "postgres", url: "postgres://app@db.example.com:5432/atlas" }],
@@ -60,8 +69,13 @@ describe("parseLatticeConfig", () => {
   });
 
   it.each([
-    ["an unknown type, with what to use", "entities:\n  tasks:\n    columns: { id: text, due: date }\n", "entities.tasks.columns.due.type: unknown type \"date\"; use datetime"],
-    ["a type nothing maps to", "entities:\n  tasks:\n    columns: { id: text, x: money }\n", 'entities.tasks.columns.x.type: unknown type "money"; use one of text, integer, real, boolean, json, datetime, blob'],
+    ["an unknown type, with what to use", "entities:\n  tasks:\n    columns: { id: text, due: date }\n", "entities.tasks.columns.due: unknown type \"date\"; use datetime"],
+    ["an unknown type in the long form, at its key", "entities:\n  tasks:\n    columns: { id: text, due: { type: date } }\n", "entities.tasks.columns.due.type: unknown type \"date\"; use datetime"],
+    ["two columns that differ only in case", "entities:\n  t:\n    columns: { id: text, mimeType: text, mimetype: text }\n", 'entities.t.columns.mimetype: column "mimetype" differs from "mimeType" only in case'],
+    ["an encrypted column that is not text", "entities:\n  t:\n    columns: { id: text, n: { type: integer, encrypted: true } }\n", "entities.t.columns.n.encrypted: only text columns can be encrypted (this one is integer)"],
+    ["an encrypted index", "entities:\n  t:\n    columns: { id: text, n: { type: text, encrypted: true, index: true } }\n", "entities.t.columns.n.encrypted: an encrypted column cannot be the primary key or indexed"],
+    ["a reserved column prefix in capitals", "entities:\n  t:\n    columns: { id: text, _LATTICE_owner: text }\n", 'starts with "_lattice", which is reserved'],
+    ["a type nothing maps to", "entities:\n  tasks:\n    columns: { id: text, x: money }\n", 'entities.tasks.columns.x: unknown type "money"; use one of text, integer, real, boolean, json, datetime, blob'],
     ["a misspelt key", "entities:\n  tasks:\n    columns:\n      id: { type: text, nulable: true }\n", 'entities.tasks.columns.id: unknown key "nulable"'],
     ["an unknown top-level key", "databse: x.db\n", 'unknown key "databse"'],
     ["a name with a quote", "entities:\n  tasks:\n    columns: { id: text, \"a\\\"b\": text }\n", 'entities.tasks.columns.a"b: column "a"b" is not a valid name'],
@@ -84,7 +98,7 @@ describe("parseLatticeConfig", () => {
 
   it("names the file in every message", () => {
     expect(() => parseLatticeConfig("entities:\n  t:\n    columns: { x: date }\n", { baseDir: base, file: "/p/lattice.config.yml" })).toThrow(
-      '/p/lattice.config.yml: entities.t.columns.x.type: unknown type "date"; use datetime',
+      '/p/lattice.config.yml: entities.t.columns.x: unknown type "date"; use datetime',
     );
   });
 });

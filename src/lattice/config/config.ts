@@ -110,6 +110,12 @@ const configFile = z.strictObject(
   { error: (issue) => (issue.code === "invalid_type" ? "expected a mapping with database and entities" : undefined) },
 );
 
+function valueAt(value: unknown, keys: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of keys) current = typeof current === "object" && current !== null ? (current as Record<PropertyKey, unknown>)[key] : undefined;
+  return current;
+}
+
 function invalid(file: string, where: string, message: string): LatticeError {
   return new LatticeError("INVALID_CONFIG", `${file}: ${where ? `${where}: ` : ""}${message}`);
 }
@@ -186,7 +192,9 @@ export function validateLatticeConfig(raw: unknown, options: { file?: string; ba
   const parsed = configFile.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    const where = issue.path.map(String).join(".");
+    // `due: date` is shorthand for `due: {type: date}`: report it where the user wrote it.
+    const shorthand = issue.path.at(-1) === "type" && typeof valueAt(raw, issue.path.slice(0, -1)) === "string";
+    const where = (shorthand ? issue.path.slice(0, -1) : issue.path).map(String).join(".");
     const message = issue.code === "unrecognized_keys" ? `unknown key${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}` : issue.message;
     throw invalid(file, where, message);
   }

@@ -552,9 +552,10 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     const change = (row: Row): LatticeChange => ({ entity: entity.definition.name, op, key, row, replay: session.replaying });
     if (session.inTransaction) {
       const row = await statement(session.x);
-      if (row) {
+      const captures = session.replaying ? 0 : this.captures.size;
+      if (row && (captures > 0 || this.listenerCount("change") > 0)) {
         const event = change(row);
-        if (!session.replaying) for (const capture of this.captures) await capture(event, session.x);
+        if (captures > 0) for (const capture of this.captures) await capture(event, session.x);
         session.events.push(event);
       }
       return row;
@@ -584,25 +585,25 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
 
   // ---- data calls ----
 
-  get<K extends keyof E & string>(entity: K, key: Key): Promise<E[K] | null> {
+  async get<K extends keyof E & string>(entity: K, key: Key): Promise<E[K] | null> {
     return this.getIn(this.session(), entity, key) as Promise<E[K] | null>;
   }
-  query<K extends keyof E & string>(entity: K, options?: QueryOptions): Promise<E[K][]> {
+  async query<K extends keyof E & string>(entity: K, options?: QueryOptions): Promise<E[K][]> {
     return this.queryIn(this.session(), entity, options) as Promise<E[K][]>;
   }
-  count<K extends keyof E & string>(entity: K, options?: { where?: Where }): Promise<number> {
+  async count<K extends keyof E & string>(entity: K, options?: { where?: Where }): Promise<number> {
     return this.countIn(this.session(), entity, options);
   }
-  insert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
+  async insert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
     return this.insertIn(this.session(), entity, row) as Promise<E[K]>;
   }
-  upsert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
+  async upsert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
     return this.upsertIn(this.session(), entity, row) as Promise<E[K]>;
   }
-  update<K extends keyof E & string>(entity: K, key: Key, changes: Partial<E[K]>): Promise<E[K]> {
+  async update<K extends keyof E & string>(entity: K, key: Key, changes: Partial<E[K]>): Promise<E[K]> {
     return this.updateIn(this.session(), entity, key, changes) as Promise<E[K]>;
   }
-  delete<K extends keyof E & string>(entity: K, key: Key): Promise<boolean> {
+  async delete<K extends keyof E & string>(entity: K, key: Key): Promise<boolean> {
     return this.deleteIn(this.session(), entity, key);
   }
 
