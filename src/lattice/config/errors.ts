@@ -8,6 +8,8 @@ export type LatticeErrorCode =
   | "SCHEMA_CONFLICT"
   /** A call before init(), after close(), or registerEntity() after init(). */
   | "NOT_READY"
+  /** A call on the Lattice from inside its own transaction(), which must use the tx it receives. */
+  | "IN_TRANSACTION"
   | "UNKNOWN_ENTITY"
   | "UNKNOWN_COLUMN"
   /** A value of the wrong type, a missing required value, a malformed row. */

@@ -114,6 +114,9 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
     };
     expect(written).toEqual(expected);
     expect(await db.get("tasks", "t1")).toEqual(expected);
+    // JSON text that merely spells \u0000 is fine; a real NUL is refused (Postgres cannot store it).
+    expect((await db.insert("tasks", { id: "j1", title: "j", tags: { text: "\\u0000 is six characters" } })).tags).toEqual({ text: "\\u0000 is six characters" });
+    expect(await refusal(db.insert("tasks", { id: "j2", title: "j", tags: { text: "\u0000" } }))).toMatchObject({ code: "INVALID_VALUE", message: expect.stringContaining("NUL") });
     await db.insert("tasks", { id: "t2", title: "defaults" });
     expect(await db.get("tasks", "t2")).toEqual({ id: "t2", title: "defaults", status: "todo", points: 1, estimate: null, done: false, tags: null, due: null, attachment: null });
     expect(await db.get("tasks", "missing")).toBeNull();
@@ -140,6 +143,7 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
     expect(ids(await db.query("tasks", { where: { id: { in: [] } } }))).toEqual([]);
     expect(ids(await db.query("tasks", { where: { title: { like: "%a" } } }))).toEqual(["a", "b", "c", "d"]);
     expect(ids(await db.query("tasks", { where: { title: { like: "A%" } } }))).toEqual(["a"]);
+    expect(ids(await db.query("tasks", { where: { title: { like: "a%" } } }))).toEqual([]);
     expect(ids(await db.query("tasks", { where: { title: { ilike: "a%" } } }))).toEqual(["a"]);
     expect(ids(await db.query("tasks", { where: { due: null } }))).toEqual(["b", "d"]);
     expect(ids(await db.query("tasks", { where: { due: { isNull: false } } }))).toEqual(["a", "c"]);
@@ -238,6 +242,15 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
       return "committed";
     });
     expect(result).toBe("committed");
+    // Using db instead of tx inside the function would wait for itself: refused, and the transaction rolls back.
+    const misuse = await refusal(
+      db.transaction(async (tx) => {
+        await tx.insert("tasks", { id: "t2", title: "via tx" });
+        await db.insert("tasks", { id: "t3", title: "via db" });
+      }),
+    );
+    expect(misuse).toEqual({ code: "IN_TRANSACTION", message: expect.stringContaining("use the tx the function receives") });
+    expect(await db.get("tasks", "t2")).toBeNull();
     expect(events.map((e) => `${e.op} ${e.key}`)).toEqual(["insert t0", "insert t1", "update t1"]);
     expect(await db.get("tasks", "t1")).toMatchObject({ status: "doing" });
   });
