@@ -11,13 +11,13 @@ import { LatticeError } from "../config/errors.ts";
 export const BLOB_DIR = "data/blobs";
 const SHA256 = /^[0-9a-f]{64}$/;
 
-/** A file's row in the `files` entity, as attachBlob returns it. */
-export interface BlobMeta {
+/** A file's row in the `files` entity, as attachBlob returns it. (A type, not an interface, so it fits any row type.) */
+export type BlobMeta = {
   sha256: string;
   name: string;
   size: number;
   mimeType: string;
-}
+};
 
 export function isSha256(value: unknown): value is string {
   return typeof value === "string" && SHA256.test(value);

@@ -6,27 +6,27 @@ import type { EntityDefinition } from "../db/entity.ts";
 import type { Lattice } from "../db/lattice.ts";
 import { blobPath, isSha256 } from "./blob-store.ts";
 
-export interface Secret {
+export type Secret = {
   name: string;
   kind: string;
   /** Plain text here; `enc:<base64>` (AES-256-GCM) in the database. */
   value: string;
   createdAt: string;
   updatedAt: string;
-}
+};
 
-export interface FileRecord {
+export type FileRecord = {
   sha256: string;
   name: string;
   size: number;
   mimeType: string;
   createdAt: string;
-}
+};
 
-export interface NativeEntities {
-  secrets: Secret & Record<string, unknown>;
-  files: FileRecord & Record<string, unknown>;
-}
+export type NativeEntities = {
+  secrets: Secret;
+  files: FileRecord;
+};
 
 export const SECRETS_ENTITY: EntityDefinition = {
   name: "secrets",
