@@ -152,9 +152,15 @@ export function defaultValue(spec: ColumnSpec): unknown {
   return spec.default;
 }
 
-/** A constant SQL literal for a default, for ALTER TABLE … ADD COLUMN (which fills existing rows). */
-export function defaultLiteral(dialect: Dialect, spec: ColumnSpec): string | null {
+/** A column's default in SQL (ALTER TABLE … ADD COLUMN fills existing rows with it). */
+export function defaultLiteral(dialect: Dialect, spec: ColumnSpec, use: "create" | "add" = "create"): string | null {
   if (spec.default === undefined || spec.default === null) return null;
+  // "now" as the time of each insert, for rows that raw SQL writes too. SQLite's ADD COLUMN takes
+  // only a constant, so there the existing rows get the time of the change.
+  if (spec.type === "datetime" && spec.default === "now") {
+    if (dialect === "postgres") return "now()";
+    if (use === "create") return "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+  }
   const value = encodeValue(dialect, spec.type, defaultValue(spec), "default");
   if (typeof value === "number") return String(value);
   if (typeof value === "boolean") return value ? "true" : "false";

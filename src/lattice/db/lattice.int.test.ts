@@ -398,6 +398,17 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
     expect(await refusal(bad.get("secrets", "ONE"))).toMatchObject({ code: "INVALID_KEY", message: expect.stringContaining("the encryptionKey option must be exactly 32 bytes") });
   });
 
+  it("rows written by raw SQL read back through the library, database defaults included (now is the insert's time)", async () => {
+    project = await createProject(backend, `entities:\n  notes:\n    columns:\n      id: text\n      body: { type: text, default: empty }\n      at: { type: datetime, default: now }\n`);
+    const db = await project.open();
+    const before = Date.now();
+    await project.sql(`INSERT INTO ${rawTable(backend, "notes")} (id) VALUES ('raw')`);
+    const raw = await db.get("notes", "raw");
+    expect(raw).toMatchObject({ id: "raw", body: "empty" });
+    expect(Math.abs(Date.parse(raw!.at as string) - before)).toBeLessThan(60_000);
+    expect(raw!.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+  });
+
   it("mirrors identity.json into __lattice_user_identity on every open", async () => {
     project = await createProject(backend, TASKS);
     const first = await project.open();

@@ -55,11 +55,11 @@ async function primaryKeyOf(x: SqlExecutor, entity: string): Promise<string[]> {
   return rows.map((row) => row.name as string);
 }
 
-function columnDefinition(dialect: Dialect, name: string, spec: ColumnSpec, primaryKey: boolean): string {
+function columnDefinition(dialect: Dialect, name: string, spec: ColumnSpec, primaryKey: boolean, use: "create" | "add" = "create"): string {
   let definition = `${quoteIdentifier(name)} ${declaredType(dialect, spec.type)}`;
   if (primaryKey) definition += " PRIMARY KEY";
   if (!spec.nullable) definition += " NOT NULL";
-  const literal = defaultLiteral(dialect, spec);
+  const literal = defaultLiteral(dialect, spec, use);
   if (literal !== null && !primaryKey) definition += ` DEFAULT ${literal}`;
   return definition;
 }
@@ -104,7 +104,7 @@ async function applyEntity(x: SqlExecutor, entity: EntityDefinition): Promise<vo
       if (!spec.nullable && defaultLiteral(x.dialect, spec) === null) {
         throw conflict(entity.name, `new column "${name}" needs a default or nullable: true, because the table already exists and its rows need a value`);
       }
-      await x.run(`ALTER TABLE ${table} ADD COLUMN ${columnDefinition(x.dialect, name, spec, false)}`);
+      await x.run(`ALTER TABLE ${table} ADD COLUMN ${columnDefinition(x.dialect, name, spec, false, "add")}`);
     }
   }
   for (const [name, spec] of Object.entries(entity.columns)) {
