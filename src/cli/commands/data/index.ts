@@ -1,3 +1,4 @@
+import type { EntityInfo } from "../../../lattice/db/lattice.ts";
 import { UsageError, type CommandContext, type CommandSpec, type ParsedOptions } from "../../command-spec.ts";
 import { configOption, withProject, type ProjectLattice } from "./project.ts";
 import { WHERE_HELP } from "./where.ts";
@@ -165,7 +166,7 @@ function plural(n: number, word: string): string {
 }
 
 /** The entity, when the data commands may write to it. */
-function writable(db: ProjectLattice, name: string) {
+function writable(db: ProjectLattice, name: string): EntityInfo {
   const entity = db.describe(name);
   const instead = FRAMEWORK_COMMANDS[name];
   if (entity.native && instead) throw new UsageError(`${name} is a framework entity; change it with ${instead}`);
@@ -193,7 +194,7 @@ async function readRowJson(argument: ParsedOptions[string], what: string): Promi
   return value as Record<string, unknown>;
 }
 
-async function printWritten(context: CommandContext, entity: ReturnType<ProjectLattice["describe"]>, row: Record<string, unknown>, message: string): Promise<void> {
+async function printWritten(context: CommandContext, entity: EntityInfo, row: Record<string, unknown>, message: string): Promise<void> {
   if (!context.json) {
     context.out(message + "\n");
     return;
