@@ -4,9 +4,11 @@ import { parseArgs } from "node:util";
 export interface OptionSpec {
   flag: string;
   description: string;
+  /** May be given several times (`--where a=1 --where b=2`); its value is then a string[]. */
+  multiple?: boolean;
 }
 
-export type ParsedOptions = Record<string, string | boolean | undefined>;
+export type ParsedOptions = Record<string, string | boolean | string[] | undefined>;
 
 /** A positional argument; its value lands in ParsedOptions under `name`. */
 export interface ArgumentSpec {
@@ -25,6 +27,7 @@ export interface CommandContext {
 /** A command as data (what `--help` shows) plus an action that imports its heavy modules lazily. */
 export interface CommandSpec {
   group: string;
+  /** The words after the group ("buckets create"); empty for a one-word command (`lattice init`). */
   name: string;
   description: string;
   usage: string;
@@ -42,6 +45,11 @@ export class UsageError extends Error {
   }
 }
 
+/** "kv buckets create", or "init" for a one-word command. */
+export function commandPath(spec: Pick<CommandSpec, "group" | "name">): string {
+  return spec.name ? `${spec.group} ${spec.name}` : spec.group;
+}
+
 export const globalOptions: readonly OptionSpec[] = [{ flag: "--json", description: "Print one JSON object for scripts" }];
 
 function optionName(flag: string): { long: string; takesValue: boolean } {
@@ -57,16 +65,18 @@ const camel = (name: string) => name.replace(/-([a-z0-9])/g, (_, c: string) => c
  * such as "007" into numbers, so the values come from node's parseArgs over the same spec.
  */
 export function parseCommandOptions(spec: CommandSpec, args: string[], commandLine: string): ParsedOptions {
-  const config: Record<string, { type: "string" | "boolean" }> = {};
+  const config: Record<string, { type: "string" | "boolean"; multiple?: boolean }> = {};
   for (const option of [...spec.options, ...globalOptions]) {
     const { long, takesValue } = optionName(option.flag);
-    config[long] = { type: takesValue ? "string" : "boolean" };
+    config[long] = { type: takesValue ? "string" : "boolean", ...(option.multiple ? { multiple: true } : {}) };
   }
   const expected = spec.args ?? [];
-  let values: Record<string, string | boolean | undefined>;
+  let values: ParsedOptions;
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options: config, strict: true, allowPositionals: expected.length > 0 }));
+    const parsed = parseArgs({ args, options: config, strict: true, allowPositionals: expected.length > 0 });
+    values = parsed.values as ParsedOptions;
+    positionals = parsed.positionals;
   } catch (error) {
     throw new UsageError(`${describeParseError(error as Error & { code?: string })} (see ${commandLine} --help)`);
   }

@@ -1,7 +1,11 @@
 import { cac } from "cac";
 import packageJson from "../../package.json" with { type: "json" };
-import { globalOptions, parseCommandOptions, UsageError, type CommandContext, type CommandSpec } from "./command-spec.ts";
+import { commandPath, globalOptions, parseCommandOptions, UsageError, type CommandContext, type CommandSpec } from "./command-spec.ts";
 import { accountCommands } from "./commands/account/index.ts";
+import { dataCommands } from "./commands/data/index.ts";
+import { filesCommands } from "./commands/files/index.ts";
+import { initCommand } from "./commands/init/index.ts";
+import { secretsCommands } from "./commands/secrets/index.ts";
 import { bindingsCommands } from "./commands/bindings/index.ts";
 import { dbCredentialsCommands } from "./commands/db-credentials/index.ts";
 import { identityCommands } from "./commands/identity/index.ts";
@@ -10,7 +14,12 @@ import { staticCommands } from "./commands/static/index.ts";
 import { teamsCommands } from "./commands/teams/index.ts";
 import { tokensCommands } from "./commands/tokens/index.ts";
 
+// The local project first (what a new user runs), then teams and storage on a server.
 const commands: readonly CommandSpec[] = [
+  initCommand,
+  ...dataCommands,
+  ...secretsCommands,
+  ...filesCommands,
   ...teamsCommands,
   ...identityCommands,
   ...dbCredentialsCommands,
@@ -26,7 +35,7 @@ function buildCli(group?: string) {
   const cli = cac("lattice");
   for (const spec of commands) {
     if (group && spec.group !== group) continue;
-    const command = cli.command(`${spec.group} ${spec.name}`, spec.description).usage(spec.usage);
+    const command = cli.command(commandPath(spec), spec.description).usage(spec.usage);
     for (const option of spec.options) command.option(option.flag, option.description);
     for (const example of spec.examples) command.example(example);
   }
@@ -58,7 +67,7 @@ function separateGroups(body: string): string {
   return lines.join("\n");
 }
 
-const commandWords = (spec: CommandSpec) => [spec.group, ...spec.name.split(" ")];
+const commandWords = (spec: CommandSpec) => commandPath(spec).split(" ");
 
 /**
  * The command named by the leading words of argv: the longest match, so "kv buckets create" wins
@@ -94,7 +103,7 @@ async function main(argv: string[]): Promise<void> {
   if (argv.some((a) => a === "--help" || a === "-h" || a === "--version" || a === "-v") || words.length === 0) {
     if (!spec && words.length > 0 && !isPrefix) throw unknownCommand(words);
     const cli = buildCli(spec ? undefined : words[0]);
-    cli.parse(["node", "lattice", ...(spec ? [`${spec.group} ${spec.name}`, ...rest] : rest.filter((a) => a.startsWith("-")))], { run: false });
+    cli.parse(["node", "lattice", ...(spec ? [commandPath(spec), ...rest] : rest.filter((a) => a.startsWith("-")))], { run: false });
     if (!cli.options.help && !cli.options.version) {
       // No command and no --help: an unknown flag, or nothing at all.
       const flag = rest.find((a) => a.startsWith("-"));
@@ -108,7 +117,7 @@ async function main(argv: string[]): Promise<void> {
     throw unknownCommand(words);
   }
 
-  context.commandLine = `lattice ${spec.group} ${spec.name}`;
+  context.commandLine = `lattice ${commandPath(spec)}`;
   const options = parseCommandOptions(spec, rest, context.commandLine);
   context.json = options.json === true;
   await spec.run(options, context);

@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runCli, tempHome } from "../../test/support/cli.ts";
+import { runCli, runOnTerminal, tempHome } from "../../test/support/cli.ts";
 import { createTestDatabase, type TestDatabase } from "../../test/support/database.ts";
 import { startServer, type RunningServer } from "../../test/support/server.ts";
 import { verifyPassword } from "../server/auth/password.ts";
@@ -11,33 +10,7 @@ import { verifyPassword } from "../server/auth/password.ts";
 // Operator tokens, bindings given as URLs, the password prompt on a terminal, forgetting a stale
 // connection and request timeouts: the real `lattice` binary against the real server.
 
-const root = path.resolve(import.meta.dirname, "../..");
 const DATE = "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC";
-
-/**
- * Runs `lattice <args>` on a pseudo-terminal (util-linux `script`), typing each answer once its
- * prompt has appeared. Returns everything the terminal showed.
- */
-function runOnTerminal(args: string[], home: string, answers: { after: string; type: string }[]): Promise<{ code: number | null; screen: string }> {
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [process.execPath, path.join(root, "bin/lattice.mjs"), ...args].map(quote).join(" ");
-  return new Promise((resolve) => {
-    const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: home, env: { ...process.env, LATTICE_HOME: home, NO_COLOR: "1" }, stdio: ["pipe", "pipe", "pipe"] });
-    let screen = "";
-    let next = 0;
-    let typedAt = 0; // answers[i] waits for its prompt after where the previous answer was typed
-    child.stdout.on("data", (chunk) => {
-      screen += chunk;
-      const answer = answers[next];
-      if (answer && screen.indexOf(answer.after, typedAt) !== -1) {
-        typedAt = screen.length;
-        next++;
-        child.stdin.write(answer.type);
-      }
-    });
-    child.on("close", (code) => resolve({ code, screen }));
-  });
-}
 
 describe("lattice account / teams / bindings (ops) against a real server", () => {
   let t: TestDatabase;
@@ -113,7 +86,7 @@ describe("lattice account / teams / bindings (ops) against a real server", () =>
 
   it("account password on a terminal: asks twice without echo, restores the terminal, sets the password", async () => {
     const password = "terminal typed secret";
-    const result = await runOnTerminal(["account", "password"], alice, [
+    const result = await runOnTerminal(["account", "password"], { home: alice }, [
       { after: "New password: ", type: `${password}\r` },
       { after: "Repeat it: ", type: `${password}\r` },
     ]);
@@ -128,7 +101,7 @@ describe("lattice account / teams / bindings (ops) against a real server", () =>
 
   it("account password on a terminal: Ctrl-C stops it with one line and changes nothing", async () => {
     const before = (await t.database.prisma.user.findUniqueOrThrow({ where: { email: "alice@example.com" } })).passwordHash;
-    const result = await runOnTerminal(["account", "password"], alice, [{ after: "New password: ", type: "half\u0003" }]);
+    const result = await runOnTerminal(["account", "password"], { home: alice }, [{ after: "New password: ", type: "half\u0003" }]);
     expect(result.screen).toContain("lattice: interrupted; nothing was changed");
     expect(result.screen).not.toContain("half");
     expect(result.code).toBe(1);
