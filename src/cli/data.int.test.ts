@@ -234,8 +234,8 @@ describe("lattice data on a SQLite project", () => {
       failed(1, "no lattice.config.yml in this folder or any folder above it: run lattice init to create one, or pass --config <path>"),
     );
     const broken = newProject("entities:\n  tasks:\n    columns:\n      id: text\n      due: date\n");
-    expect(await broken.run(["data", "query", "tasks"])).toEqual(failed(1, 'lattice.config.yml: entities.tasks.columns.due.type: unknown type "date"; use datetime'));
-    expect(await broken.run(["secrets", "list"])).toEqual(failed(1, 'lattice.config.yml: entities.tasks.columns.due.type: unknown type "date"; use datetime'));
+    expect(await broken.run(["data", "query", "tasks"])).toEqual(failed(1, 'lattice.config.yml: entities.tasks.columns.due: unknown type "date"; use datetime'));
+    expect(await broken.run(["secrets", "list"])).toEqual(failed(1, 'lattice.config.yml: entities.tasks.columns.due: unknown type "date"; use datetime'));
   });
 });
 

@@ -85,7 +85,7 @@ describe("parseLatticeConfig", () => {
     ["two primary keys", "entities:\n  t:\n    columns:\n      a: { type: text, primaryKey: true }\n      b: { type: text, primaryKey: true }\n", "entities.t: one primary key per entity (a and b are both marked primaryKey)"],
     ["a primary key naming no column", "entities:\n  t:\n    primaryKey: nope\n    columns: { a: text }\n", 'entities.t.primaryKey: no column "nope"'],
     ["a nullable primary key", "entities:\n  t:\n    columns:\n      id: { type: text, nullable: true }\n", "entities.t.columns.id: the primary key cannot be nullable"],
-    ["a default of the wrong type", "entities:\n  t:\n    columns:\n      id: text\n      n: { type: integer, default: many }\n", 'entities.t.columns.n.default: "many" is not a integer'],
+    ["a default of the wrong type", "entities:\n  t:\n    columns:\n      id: text\n      n: { type: integer, default: many }\n", 'entities.t.columns.n.default: "many" is not an integer'],
     ["no columns", "entities:\n  t:\n    columns: {}\n", "entities.t.columns: an entity needs at least one column"],
     ["a password in the database URL", "database: postgres://app:s3cret@db.example.com/atlas\n", "database: the URL holds a password; keep it out of the config"],
     ["a bad credential label", "database: ${LATTICE_DB:Prod DB}\n", 'database: invalid database label "Prod DB"'],

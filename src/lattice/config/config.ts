@@ -217,7 +217,7 @@ export function validateLatticeConfig(raw: unknown, options: { file?: string; ba
       if (spec.encrypted && spec.type !== "text") throw invalid(file, `${at}.encrypted`, `only text columns can be encrypted (this one is ${spec.type})`);
       if (spec.encrypted && (spec.primaryKey || spec.index)) throw invalid(file, `${at}.encrypted`, "an encrypted column cannot be the primary key or indexed");
       if (spec.default !== undefined && !defaultFits(spec.type, spec.default)) {
-        throw invalid(file, `${at}.default`, spec.type === "blob" ? "a blob column cannot have a default" : `${JSON.stringify(spec.default)} is not a ${spec.type}${spec.type === "datetime" ? ' (an ISO date or "now")' : ""}`);
+        throw invalid(file, `${at}.default`, spec.type === "blob" ? "a blob column cannot have a default" : `${JSON.stringify(spec.default)} is not ${/^[aeiou]/.test(spec.type) ? "an" : "a"} ${spec.type}${spec.type === "datetime" ? ' (an ISO date or "now")' : ""}`);
       }
       if (spec.primaryKey) marked.push(columnName);
       columns[columnName] = {

@@ -61,7 +61,7 @@ function describeValue(value: unknown): string {
 }
 
 function wrongType(where: string, type: ColumnType, value: unknown, expected: string): LatticeError {
-  return new LatticeError("INVALID_VALUE", `${where}: expected ${expected} for a ${type} column, got ${describeValue(value)}`);
+  return new LatticeError("INVALID_VALUE", `${where}: expected ${expected} for ${/^[aeiou]/.test(type) ? "an" : "a"} ${type} column, got ${describeValue(value)}`);
 }
 
 /** A datetime as Lattice stores and returns it: ISO 8601 in UTC with milliseconds. */

@@ -373,6 +373,12 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
     const error = await refusal(wrong.get("secrets", "ONE"));
     expect(error).toEqual({ code: "WRONG_KEY", message: expect.stringContaining('secrets "ONE": value cannot be decrypted with the key from the encryptionKey option') });
     expect(await refusal(wrong.query("secrets"))).toMatchObject({ code: "WRONG_KEY" });
+    // Names and kinds stay listable: a value left out of columns is not decrypted.
+    expect(await wrong.query("secrets", { columns: ["kind"] })).toEqual([
+      { name: "ONE", kind: "generic" },
+      { name: "TWO", kind: "password" },
+    ]);
+    expect(await refusal(wrong.query("secrets", { columns: ["nope"] }))).toMatchObject({ code: "UNKNOWN_COLUMN" });
     // Rotating from a key that cannot open the values changes nothing.
     const before = await snapshot("secrets");
     expect(await refusal(wrong.rotateEncryptionKey(KEY_A))).toMatchObject({ code: "WRONG_KEY" });

@@ -52,6 +52,8 @@ export interface LatticeChange<R extends Row = Row> {
 export type WriteCapture = (change: LatticeChange, tx: SqlExecutor) => void | Promise<void>;
 
 export interface QueryOptions {
+  /** Only these columns (an encrypted column left out is not decrypted). Default: all. */
+  columns?: readonly string[];
   where?: Where;
   orderBy?: OrderBy;
   limit?: number;
@@ -102,7 +104,7 @@ interface KeyInUse {
   source: string;
 }
 
-const INFO_KEYS = new Set(["where", "orderBy", "limit", "offset"]);
+const QUERY_OPTIONS = new Set(["columns", "where", "orderBy", "limit", "offset"]);
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
@@ -410,7 +412,9 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     const dialect = this.driver!.dialect;
     for (let i = 0; i < entity.names.length; i++) {
       const name = entity.names[i]!;
-      const value = decodeValue(dialect, entity.specs[i]!.type, stored[name]);
+      const raw = stored[name];
+      if (raw === undefined) continue; // not selected (query's columns option)
+      const value = decodeValue(dialect, entity.specs[i]!.type, raw);
       row[name] = entity.encrypted.has(name) && typeof value === "string" ? this.decrypt(entity.definition.name, name, stored[entity.definition.primaryKey] as Key, value) : value;
     }
     return row;
@@ -631,11 +635,11 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     const options = given;
     if (!isPlainObject(given)) throw new LatticeError("INVALID_QUERY", `query options must be an object ({where, orderBy, limit, offset})`);
     for (const option in given) {
-      if (!INFO_KEYS.has(option)) throw new LatticeError("INVALID_QUERY", `unknown query option "${option}" (where, orderBy, limit, offset)`);
+      if (!QUERY_OPTIONS.has(option)) throw new LatticeError("INVALID_QUERY", `unknown query option "${option}" (columns, where, orderBy, limit, offset)`);
     }
     const params: unknown[] = [];
     const dialect = this.driver!.dialect;
-    let sql = `SELECT ${entity.selectList} FROM ${entity.table}`;
+    let sql = `SELECT ${options.columns === undefined ? entity.selectList : this.selectColumns(entity, options.columns)} FROM ${entity.table}`;
     sql += buildWhere(dialect, entity.definition, options.where, params);
     sql += buildOrderBy(entity.definition, options.orderBy);
     const limit = checkCount(options.limit, "limit");
@@ -647,6 +651,18 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     }
     const rows = await session.x.all(sql, params);
     return rows.map((stored) => this.decodeRow(entity, stored));
+  }
+
+  private selectColumns(entity: CompiledEntity, columns: unknown): string {
+    if (!Array.isArray(columns) || columns.length === 0) throw new LatticeError("INVALID_QUERY", "columns must be a non-empty list of column names");
+    for (const column of columns) {
+      if (typeof column !== "string" || !Object.hasOwn(entity.definition.columns, column)) {
+        throw new LatticeError("UNKNOWN_COLUMN", `${entity.definition.name} has no column "${String(column)}" (columns: ${entity.names.join(", ")})`);
+      }
+    }
+    // The key is always read: a decryption error names the row by it.
+    const wanted = new Set<string>([entity.definition.primaryKey, ...columns]);
+    return entity.names.filter((name) => wanted.has(name)).map(quoteIdentifier).join(", ");
   }
 
   private async countIn(session: Session, name: string, given: { where?: Where } = {}): Promise<number> {

@@ -56,7 +56,9 @@ const queryCommand: CommandSpec = {
     await withProject(options, async (db) => {
       const entity = db.describe(name);
       const where = parseWhere((options.where as string[] | undefined) ?? [], entity);
-      const rows = await db.query(name, { where, orderBy: parseOrder((options.order as string[] | undefined) ?? []), limit, offset });
+      // Encrypted columns are shown hidden, so they are not read (nor decrypted) at all.
+      const columns = entity.columns.filter((c) => !c.encrypted).map((c) => c.name);
+      const rows = await db.query(name, { columns, where, orderBy: parseOrder((options.order as string[] | undefined) ?? []), limit, offset });
       const { rowCells, rowJson } = await import("./rows.ts");
       if (context.json) {
         context.out(JSON.stringify(rows.map((row) => rowJson(entity, row))) + "\n");

@@ -124,7 +124,8 @@ async function getSecret(options: ParsedOptions, context: CommandContext): Promi
 
 async function listSecrets(options: ParsedOptions, context: CommandContext): Promise<void> {
   await withProject(options, async (db) => {
-    const secrets = (await db.query("secrets", { orderBy: "name" })).map(meta);
+    // Without the values: listing names must work even when the key in use cannot open them.
+    const secrets = (await db.query("secrets", { columns: ["name", "kind", "createdAt", "updatedAt"], orderBy: "name" })).map(meta);
     if (context.json) {
       context.out(JSON.stringify(secrets) + "\n");
       return;
