@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const nextDir = process.env.LATTICE_NEXT_DIR ?? ".next";
 export const stampFile = path.join(root, nextDir, "lattice-build-hash");
-const INPUTS = ["src", "prisma", "package.json", "package-lock.json", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "scripts/build.mjs"];
+const INPUTS = ["src", "prisma", "package.json", "package-lock.json", "next.config.mjs", "postcss.config.mjs", "tsconfig.json", "tsconfig.lib.json", "scripts/build.mjs", "scripts/build-types.mjs"];
 
 function walk(entry, files) {
   const full = path.join(root, entry);

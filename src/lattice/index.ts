@@ -34,6 +34,8 @@ export {
   TeamsClient,
   LocalSaveError,
   JoinSaveError,
+  type ApiToken,
+  type CreatedApiToken,
   type CreatedInvitation,
   type Invitation,
   type Joined,
@@ -43,10 +45,13 @@ export {
   type RegisterTeamOptions,
   type TeamMember,
   type TeamStatus,
+  type WhoAmI,
 } from "./teams/client.ts";
 export { probeCloud, type CloudProbe } from "./teams/probe-cloud.ts";
 export { LatticeClientError, type LatticeClientErrorCode } from "./teams/errors.ts";
-export { createLatticeTrpcClient, normalizeCloudUrl, type LatticeTrpcClient } from "./teams/trpc-client.ts";
+// The typed tRPC client (teams/trpc-client.ts) stays inside this repository: its type is the
+// server's router, which the package does not ship. TeamsClient and StorageClient wrap it.
+export { normalizeCloudUrl } from "./teams/cloud-url.ts";
 export {
   decryptValue,
   encryptValue,

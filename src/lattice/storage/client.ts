@@ -1,27 +1,110 @@
 import fs from "node:fs/promises";
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../../server/root.ts";
 import { listConnections } from "../home/connections.ts";
 import { readToken } from "../home/keys.ts";
 import { TeamsClient } from "../teams/client.ts";
 import { LatticeClientError } from "../teams/errors.ts";
-import { createLatticeTrpcClient, normalizeCloudUrl, toLatticeClientError, type LatticeTrpcClient } from "../teams/trpc-client.ts";
+import { normalizeCloudUrl } from "../teams/cloud-url.ts";
+import { createLatticeTrpcClient, toLatticeClientError, type LatticeTrpcClient } from "../teams/trpc-client.ts";
 import { collectDeployFiles, type CollectOptions, type DeployFile } from "./deploy-files.ts";
 import { encodePathSegments, storageRequest, type StorageHttpOptions, type StorageRequestBody } from "./storage-http.ts";
 
-type Outputs = inferRouterOutputs<AppRouter>;
 export type StorageSurface = "kv" | "static";
 export type StorageAccess = "read" | "write" | "admin";
-export type Bucket = Outputs["kv"]["buckets"]["list"][number];
-export type DeletedBucket = Outputs["kv"]["buckets"]["delete"];
-export type KvEntry = Outputs["kv"]["get"];
-export type KvWritten = Outputs["kv"]["put"];
-export type KvKey = Outputs["kv"]["list"]["keys"][number];
-export type StaticFile = Outputs["static"]["list"]["files"][number];
-export type Rollback = Outputs["static"]["rollback"];
-export type HostBinding = Outputs["bindings"]["list"][number];
-export type StorageToken = Outputs["storageTokens"]["list"][number];
-export type CreatedStorageToken = Outputs["storageTokens"]["create"];
+
+// The server's answers, spelled out instead of inferred from its router so that the published
+// .d.ts holds no server types. Each method returns the router's own answer, so `tsc` (typecheck and
+// the declaration build) refuses a server change that no longer fits these.
+export interface Bucket {
+  id: string;
+  surface: StorageSurface;
+  name: string;
+  createdAt: Date;
+  /** How many host bindings point at it. */
+  bindings: number;
+  currentDeployId: string | null;
+}
+
+export interface DeletedBucket {
+  name: string;
+  surface: string;
+  deleted: boolean;
+  /** Hosts whose bindings went with it. */
+  unbound: string[];
+}
+
+export interface KvEntry {
+  key: string;
+  valueText: string;
+  value: unknown;
+  version: number;
+  etag: string;
+  updatedAt: Date;
+  expiresAt: Date | null;
+}
+
+export interface KvWritten extends KvEntry {
+  created: boolean;
+}
+
+export interface KvKey {
+  key: string;
+  updatedAt: Date;
+  version: number;
+  expiresAt: Date | null;
+}
+
+export interface StaticFile {
+  path: string;
+  sha256: string;
+  size: number;
+  contentType: string;
+}
+
+export interface Rollback {
+  bucket: string;
+  currentDeployId: string | null;
+  previousDeployId: string | null;
+}
+
+export interface HostBinding {
+  id: string;
+  host: string;
+  surface: StorageSurface;
+  bucket: string;
+  enabled: boolean;
+  createdAt: Date;
+}
+
+export interface StorageToken {
+  id: string;
+  label: string;
+  surface: StorageSurface;
+  access: StorageAccess;
+  buckets: string[];
+  prefix: string;
+  createdBy: string | null;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  status: "active" | "expired" | "revoked";
+}
+
+export interface CreatedStorageToken extends StorageToken {
+  /** The `lst_…` secret: shown once. */
+  token: string;
+}
+
+interface KvPage {
+  keys: KvKey[];
+  cursor: string | null;
+}
+
+interface StaticPage {
+  files: StaticFile[];
+  cursor: string | null;
+  deployId: string | null;
+}
 
 export interface KvPutOptions {
   /** Compare-and-swap: write only if the entry still has this ETag (from get or a previous put). */
@@ -233,7 +316,7 @@ export class StorageClient {
     let cursor: string | undefined;
     do {
       const input = { bucket, limit: 1000, ...(options.prefix ? { prefix: options.prefix } : {}), ...(cursor ? { cursor } : {}) };
-      let page: Outputs["kv"]["list"];
+      let page: KvPage;
       if (this.trpcClient) page = await this.call(() => this.trpc.kv.list.query(input));
       else {
         const { bucket: _bucket, ...query } = input;
@@ -258,7 +341,7 @@ export class StorageClient {
     let deployId: string | null = null;
     do {
       const query = { limit: 1000, ...(options.prefix ? { prefix: options.prefix } : {}), ...(cursor ? { cursor } : {}) };
-      let page: Outputs["static"]["list"];
+      let page: StaticPage;
       if (this.trpcClient) page = await this.call(() => this.trpc.static.list.query({ bucket, ...query }));
       else page = await this.json("GET", this.staticPath(bucket, `/files?${new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)]))}`));
       files.push(...page.files);

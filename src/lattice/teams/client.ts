@@ -1,22 +1,71 @@
 import path from "node:path";
-import type { inferRouterOutputs } from "@trpc/server";
-import type { AppRouter } from "../../server/root.ts";
 import { latticePaths } from "../home/paths.ts";
 import { readIdentity, writeIdentity, type Identity } from "../home/identity.ts";
 import { readToken, removeToken, writeToken } from "../home/keys.ts";
 import { chooseLabel, listConnections, removeConnection, saveConnection, teamLabel, type SavedConnection } from "../home/connections.ts";
 import { LatticeClientError } from "./errors.ts";
 import { probeCloud, type CloudProbe } from "./probe-cloud.ts";
-import { createLatticeTrpcClient, normalizeCloudUrl, toLatticeClientError, type LatticeTrpcClient } from "./trpc-client.ts";
+import { normalizeCloudUrl } from "./cloud-url.ts";
+import { createLatticeTrpcClient, toLatticeClientError, type LatticeTrpcClient } from "./trpc-client.ts";
 
-type TeamsOutputs = inferRouterOutputs<AppRouter>["teams"];
-export type TeamMember = TeamsOutputs["members"][number];
-export type Invitation = TeamsOutputs["invitations"][number];
-export type CreatedInvitation = TeamsOutputs["invite"];
+// The server's answers, spelled out instead of inferred from its router so that the published
+// .d.ts holds no server types. Each method returns the router's own answer, so `tsc` (typecheck and
+// the declaration build) refuses a server change that no longer fits these.
+export interface TeamMember {
+  userId: string;
+  email: string;
+  displayName: string;
+  role: string;
+  joinedAt: Date;
+  lastSeenAt: Date | null;
+}
+
+export interface Invitation {
+  id: string;
+  inviteeEmail: string;
+  role: string;
+  prefix: string;
+  createdAt: Date;
+  expiresAt: Date;
+  invitedBy: string | null;
+  status: "pending" | "redeemed" | "expired" | "revoked";
+}
+
+export interface CreatedInvitation {
+  id: string;
+  inviteeEmail: string;
+  role: string;
+  expiresAt: Date;
+  /** The `latinv_…` secret: shown once. */
+  token: string;
+  teamName: string;
+}
+
 export type MemberRole = "owner" | "admin" | "member";
-type TokensOutputs = inferRouterOutputs<AppRouter>["tokens"];
-export type ApiToken = TokensOutputs["list"][number];
-export type CreatedApiToken = TokensOutputs["create"];
+
+export interface ApiToken {
+  id: string;
+  label: string;
+  prefix: string;
+  scopes: string[];
+  owner: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  expiresAt: Date | null;
+  revokedAt: Date | null;
+  status: "active" | "expired" | "revoked";
+}
+
+export interface CreatedApiToken extends ApiToken {
+  /** The `lat_…` secret: shown once. */
+  token: string;
+}
+
+export interface WhoAmI {
+  user: { id: string; email: string; displayName: string; scopes: string[] };
+  team: { id: string; name: string; createdAt: Date } | null;
+  role: string | null;
+}
 
 export interface RegisterTeamOptions {
   cloud: string;
@@ -237,7 +286,7 @@ export class TeamsClient {
     return removeConnection(this.connection.label, this.home);
   }
 
-  whoami() {
+  whoami(): Promise<WhoAmI> {
     return this.call(() => this.trpc.teams.whoami.query());
   }
 

@@ -1,4 +1,4 @@
-import { normalizeCloudUrl } from "./trpc-client.ts";
+import { normalizeCloudUrl } from "./cloud-url.ts";
 import { notLatticeError, unreachableError } from "./errors.ts";
 
 export interface CloudProbe {

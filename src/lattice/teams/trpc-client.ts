@@ -3,21 +3,10 @@ import superjson from "superjson";
 import type { AppRouter } from "../../server/root.ts";
 import { LatticeClientError, notLatticeError, tokenRejectedError, unreachableError } from "./errors.ts";
 import { noAnswerError, requestTimeoutMs, timeoutSignal } from "./request-timeout.ts";
+import { normalizeCloudUrl } from "./cloud-url.ts";
 
-/** `--cloud` as given → its canonical form ("http://host:4317", no trailing slash); refuses anything but http(s). */
-export function normalizeCloudUrl(cloud: string): string {
-  let url: URL;
-  try {
-    url = new URL(cloud.trim());
-  } catch {
-    throw new LatticeClientError("INVALID_URL", `"${cloud}" is not a URL (expected http://host:port or https://host)`);
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new LatticeClientError("INVALID_URL", `"${cloud}" is not an http(s) URL (expected http://host:port or https://host)`);
-  }
-  if (url.username || url.password) throw new LatticeClientError("INVALID_URL", `"${cloud}": put credentials in the token, not in the URL`);
-  return url.origin + url.pathname.replace(/\/+$/, "");
-}
+// Also exported from here, where the CLI imports it.
+export { normalizeCloudUrl };
 
 /**
  * fetch for the tRPC link: network failures, timeouts and non-JSON answers (an HTML page, a proxy's
