@@ -101,7 +101,7 @@ console.log(title, points, done.status, secret?.value, joined, changes.length, t
 await db.close();
 `;
 
-// Three mistakes the published types must catch; each line is one.
+// Four mistakes the published types must catch; each line is one.
 const TS_WRONG = `import { Lattice, type InferEntities } from "latticesql";
 import { attachBlob } from "latticesql/framework/blob-store";
 
@@ -110,7 +110,7 @@ const db = new Lattice<InferEntities<typeof config>>({ config, baseDir: process.
 await db.insert("tasks", { id: "task-001", title: 42 });
 await db.get("projects", "p-1");
 const size: string = (await attachBlob("./contract.pdf", process.cwd())).size;
-console.log(size);
+db.on("change", (change: string) => console.log(change, size));
 `;
 
 interface Run {
@@ -288,7 +288,7 @@ describe("the packed tarball, installed into an empty folder", () => {
   });
 
   // One program per resolution mode: the consumer must compile cleanly and each wrong use must be
-  // refused (types that had decayed to `any` would accept all three).
+  // refused (types that had decayed to `any` would accept all four).
   for (const resolution of [
     { moduleResolution: "nodenext", module: "nodenext" },
     { moduleResolution: "bundler", module: "esnext" },
@@ -310,6 +310,9 @@ describe("the packed tarball, installed into an empty folder", () => {
         "wrong.ts(6,44): error TS2322: Type 'number' is not assignable to type 'string'.",
         `wrong.ts(7,14): error TS2345: Argument of type '"projects"' is not assignable to parameter of type '"tasks"'.`,
         "wrong.ts(8,7): error TS2322: Type 'number' is not assignable to type 'string'.",
+        expect.stringMatching(/^wrong\.ts\(9,17\): error TS2345: Argument of type '\(change: string\) => void' is not assignable/),
+        "  Types of parameters 'change' and 'change' are incompatible.",
+        "    Type 'LatticeChange<Row>' is not assignable to type 'string'.",
       ]);
       expect(result.code).toBe(2);
     });

@@ -19,6 +19,7 @@ export {
   type EntityInfo,
   type LatticeChange,
   type LatticeData,
+  type LatticeEvents,
   type LatticeOptions,
   type LatticeSource,
   type QueryOptions,

@@ -124,7 +124,10 @@ class Session {
   ) {}
 }
 
-export class Lattice<E extends Record<string, Row> = Record<string, Row>> extends EventEmitter implements LatticeData<E> {
+/** The events a Lattice emits: `db.on("change", (change) => …)` after every committed write. */
+export type LatticeEvents = { change: [change: LatticeChange] };
+
+export class Lattice<E extends Record<string, Row> = Record<string, Row>> extends EventEmitter<LatticeEvents> implements LatticeData<E> {
   private readonly source: LatticeSource;
   private readonly options: LatticeOptions;
   private readonly registered = new Map<string, EntityDefinition>();
