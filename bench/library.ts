@@ -24,7 +24,7 @@ const QUERY_LIMIT = 50;
 // Lookups per round: enough that one round lasts well over 100 ms on the raw side.
 const SQLITE_GETS = Number(process.env.BENCH_LIBRARY_SQLITE_GETS ?? 100_000);
 const SQLITE_QUERIES = Number(process.env.BENCH_LIBRARY_SQLITE_QUERIES ?? 3_000);
-const PG_GETS = Number(process.env.BENCH_LIBRARY_PG_GETS ?? 10_000);
+const PG_GETS = Number(process.env.BENCH_LIBRARY_PG_GETS ?? 20_000);
 const PG_QUERIES = Number(process.env.BENCH_LIBRARY_PG_QUERIES ?? 3_000);
 const TARGET = { sqlite: 1.5, postgres: 1.2 } as const;
 // BENCH_LIBRARY_ONLY=sqlite (or postgres) runs one backend, e.g. under node --cpu-prof.
@@ -123,7 +123,8 @@ async function interleavedSlices(total: number, sides: ((from: number, to: numbe
     for (let slice = 0; slice < SLICES; slice++) {
       const from = Math.floor((slice * total) / SLICES);
       const to = Math.floor(((slice + 1) * total) / SLICES);
-      for (let s = 0; s < sides.length; s++) {
+      // Every other slice in reverse order, so neither side always runs first after a switch.
+      for (const s of slice % 2 === 0 ? sides.keys() : [...sides.keys()].reverse()) {
         const t = await timed(to - from, () => sides[s]!(from, to));
         sums[s]!.ms += t.ms;
         sums[s]!.cpuMs += t.cpuMs;
