@@ -176,10 +176,12 @@ function sameResult(what: string, ours: unknown, raw: unknown): void {
   }
 }
 
+/** BENCH_LIBRARY_ENTRY=/path/to/a/copy/of/dist/lattice/index.js measures another build (before/after a change). */
+const LIBRARY_ENTRY = path.resolve(process.env.BENCH_LIBRARY_ENTRY ?? path.join(import.meta.dirname, "../dist/lattice/index.js"));
+
 async function loadLibrary(): Promise<LatticeModule> {
-  const entry = path.join(import.meta.dirname, "../dist/lattice/index.js");
-  if (!fs.existsSync(entry)) throw new Error(`${entry} is missing: build the library first (node scripts/build.mjs --cli-only)`);
-  return (await import(pathToFileURL(entry).href)) as LatticeModule;
+  if (!fs.existsSync(LIBRARY_ENTRY)) throw new Error(`${LIBRARY_ENTRY} is missing: build the library first (node scripts/build.mjs --cli-only)`);
+  return (await import(pathToFileURL(LIBRARY_ENTRY).href)) as LatticeModule;
 }
 
 /** A project folder with lattice.config.yml, as `lattice init` leaves one. */
@@ -449,7 +451,7 @@ export async function libraryBench(adminUrl: string | null): Promise<{ lines: st
   const figures: Record<string, LibraryFigure> = {};
   try {
     const lines = [
-      `latticesql (dist/lattice) beside the raw drivers: ${ROWS} rows; median of ${ROUNDS} interleaved rounds (lookups alternate in ${SLICES} slices a round); ${os.cpus().length} cores\n  ${SCHEMA_DESCRIPTION}`,
+      `latticesql (${path.relative(process.cwd(), LIBRARY_ENTRY)}) beside the raw drivers: ${ROWS} rows; median of ${ROUNDS} interleaved rounds (lookups alternate in ${SLICES} slices a round); ${os.cpus().length} cores\n  ${SCHEMA_DESCRIPTION}`,
     ];
     if (BACKENDS.has("sqlite")) lines.push(...(await benchSqlite(lib, root, items, figures)));
     if (BACKENDS.has("postgres") && adminUrl) lines.push(...(await benchPostgres(lib, root, adminUrl, items, figures)));
