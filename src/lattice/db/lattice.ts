@@ -94,6 +94,10 @@ interface CompiledEntity {
   pkIndex: number;
   pkType: ColumnType;
   encrypted: Set<string>;
+  /** "entity.column" for each column, as errors name it (built once, not per value). */
+  labels: string[];
+  /** Indexes of the columns whose stored value is not already the JavaScript value (text, integer and real are). */
+  decoded: number[];
   selectList: string;
   insertSql: string;
   getSql: string;
@@ -304,6 +308,11 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
       pkIndex: names.indexOf(definition.primaryKey),
       pkType: definition.columns[definition.primaryKey]!.type,
       encrypted: new Set(names.filter((name) => definition.columns[name]!.encrypted)),
+      labels: names.map((name) => `${definition.name}.${name}`),
+      decoded: names.flatMap((name, i) => {
+        const spec = definition.columns[name]!;
+        return spec.encrypted || !["text", "integer", "real"].includes(spec.type) ? [i] : [];
+      }),
       selectList,
       insertSql: `INSERT INTO ${table} (${selectList}) VALUES (${placeholders})`,
       getSql: `SELECT ${selectList} FROM ${table} WHERE ${pk} = ${dialect === "sqlite" ? "?" : "$1"}`,
@@ -410,17 +419,17 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
 
   // ---- rows: encode and decode ----
 
+  /** The driver's row (a fresh object holding exactly the entity's columns, in order) decoded in place. */
   private decodeRow(entity: CompiledEntity, stored: SqlRow): Row {
-    const row: Row = {};
     const dialect = this.driver!.dialect;
-    for (let i = 0; i < entity.names.length; i++) {
+    for (const i of entity.decoded) {
       const name = entity.names[i]!;
       const raw = stored[name];
       if (raw === undefined) continue; // not selected (query's columns option)
       const value = decodeValue(dialect, entity.specs[i]!.type, raw);
-      row[name] = entity.encrypted.has(name) && typeof value === "string" ? this.decrypt(entity.definition.name, name, stored[entity.definition.primaryKey] as Key, value) : value;
+      stored[name] = entity.specs[i]!.encrypted && typeof value === "string" ? this.decrypt(entity.definition.name, name, stored[entity.definition.primaryKey] as Key, value) : value;
     }
-    return row;
+    return stored;
   }
 
   private checkRow(entity: CompiledEntity, row: unknown, what: string): Record<string, unknown> {
@@ -435,11 +444,11 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
 
   private encodeKey(entity: CompiledEntity, key: unknown): unknown {
     if (key === null || key === undefined) throw new LatticeError("INVALID_VALUE", `${entity.definition.name}: a primary key (${entity.definition.primaryKey}) is required`);
-    return encodeValue(this.driver!.dialect, entity.pkType, key, `${entity.definition.name}.${entity.definition.primaryKey}`);
+    return encodeValue(this.driver!.dialect, entity.pkType, key, entity.labels[entity.pkIndex]!);
   }
 
-  /** A new row: defaults and timestamps filled in, every value checked. Returns the row as it reads back, and its parameters. */
-  private async prepareInsert(entity: CompiledEntity, input: unknown): Promise<{ row: Row; params: unknown[] }> {
+  /** A new row: defaults and timestamps filled in, nullability checked (types are checked by encodeRow). */
+  private newRow(entity: CompiledEntity, input: unknown): Row {
     const given = this.checkRow(entity, input, "the row");
     const definition = entity.definition;
     const now = definition.timestamps ? new Date().toISOString() : "";
@@ -458,34 +467,25 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
       }
       row[name] = value;
     }
-    if (definition.beforeWrite) await definition.beforeWrite(row, { projectDir: this.projectDir });
-    return { row: this.readBack(entity, row), params: this.encodeRow(entity, row) };
+    return row;
   }
 
+  /**
+   * The row's parameters, each value checked against its column; also turns the row into what it
+   * reads back as (datetimes normalised, bytes as Buffer) from the same encoding, without a read.
+   */
   private encodeRow(entity: CompiledEntity, row: Row): unknown[] {
     const dialect = this.driver!.dialect;
     const params = new Array<unknown>(entity.names.length);
     for (let i = 0; i < entity.names.length; i++) {
-      const name = entity.names[i]!;
       const spec = entity.specs[i]!;
-      let value = encodeValue(dialect, spec.type, row[name], `${entity.definition.name}.${name}`);
+      let value = encodeValue(dialect, spec.type, row[entity.names[i]!], entity.labels[i]!);
+      // An encoded datetime is already its canonical ISO text, an encoded blob a Buffer: what they decode to.
+      if (spec.type === "datetime" || spec.type === "blob") row[entity.names[i]!] = value;
       if (spec.encrypted && typeof value === "string") value = encryptValue(value, this.key().key);
       params[i] = value;
     }
     return params;
-  }
-
-  /** What a written row reads back as (datetimes normalised, bytes as Buffer), without a read. */
-  private readBack(entity: CompiledEntity, row: Row): Row {
-    const dialect = this.driver!.dialect;
-    for (let i = 0; i < entity.names.length; i++) {
-      const spec = entity.specs[i]!;
-      if (spec.type === "datetime" || spec.type === "blob") {
-        const name = entity.names[i]!;
-        row[name] = row[name] === null ? null : decodeValue(dialect, spec.type, encodeValue(dialect, spec.type, row[name], `${entity.definition.name}.${name}`));
-      }
-    }
-    return row;
   }
 
   // ---- the capture point ----
@@ -681,7 +681,9 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
 
   private async insertIn(session: Session, name: string, input: unknown): Promise<Row> {
     const entity = this.entity(name);
-    const { row, params } = await this.prepareInsert(entity, input);
+    const row = this.newRow(entity, input);
+    if (entity.definition.beforeWrite) await entity.definition.beforeWrite(row, { projectDir: this.projectDir });
+    const params = this.encodeRow(entity, row);
     const key = row[entity.definition.primaryKey] as Key;
     try {
       return await this.write(session, entity, "insert", key, async (x) => {

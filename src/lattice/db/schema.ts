@@ -109,8 +109,10 @@ async function applyEntity(x: SqlExecutor, entity: EntityDefinition): Promise<vo
   }
   for (const [name, spec] of Object.entries(entity.columns)) {
     if (!spec.index || name === entity.primaryKey) continue;
+    // (column, primary key): query() always orders by the primary key last, so `where column = v`
+    // with a limit walks this index in order instead of sorting every match.
     const index = quoteIdentifier(indexName(entity.name, name));
-    await x.run(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${quoteIdentifier(name)})`);
+    await x.run(`CREATE INDEX IF NOT EXISTS ${index} ON ${table} (${quoteIdentifier(name)}, ${quoteIdentifier(entity.primaryKey)})`);
   }
 }
 
