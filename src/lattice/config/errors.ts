@@ -8,7 +8,7 @@ export type LatticeErrorCode =
   | "SCHEMA_CONFLICT"
   /** A call before init(), after close(), or registerEntity() after init(). */
   | "NOT_READY"
-  /** A call on the Lattice from inside its own transaction(), which must use the tx it receives. */
+  /** SQLite: a call that waited too long for the open transaction (a call on db from inside db.transaction() waits for itself). */
   | "IN_TRANSACTION"
   | "UNKNOWN_ENTITY"
   | "UNKNOWN_COLUMN"

@@ -1,7 +1,6 @@
 // The local-first database: entities from lattice.config.yml on SQLite (default) or Postgres,
 // one API and one behaviour on both. Every write passes through `write()`, the capture point
 // that sync hooks into; changes are announced on "change" once they have committed.
-import { AsyncLocalStorage } from "node:async_hooks";
 import { EventEmitter } from "node:events";
 import path from "node:path";
 import { loadLatticeConfig, validateLatticeConfig, type ColumnSpec, type ColumnType, type DatabaseTarget, type LatticeConfig } from "../config/config.ts";
@@ -26,6 +25,11 @@ export interface LatticeOptions {
   encryptionKey?: string | Uint8Array;
   /** LATTICE_HOME (master.key, identity.json, db-credentials.enc). Default: $LATTICE_HOME, else ~/.lattice. */
   home?: string;
+  /**
+   * SQLite: how long a call waits for this Lattice's open transaction before it is refused as
+   * IN_TRANSACTION (a call on db from inside db.transaction() would otherwise wait for ever). Default 30 s.
+   */
+  transactionWaitMs?: number;
 }
 
 /** A config file's path, or the config itself as an object of the YAML's shape. */
@@ -143,8 +147,6 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
   private closed = false;
   private keyInUse: KeyInUse | null = null;
   private replayDepth = 0;
-  /** The transaction the current async context is inside, so `db.x()` there is caught, not deadlocked. */
-  private readonly transactionScope = new AsyncLocalStorage<Session>();
   private configFile = "lattice.config.yml";
   /** The project folder: the config's folder. Relative SQLite paths and data/blobs live under it. */
   projectDir: string;
@@ -210,7 +212,7 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
   }
 
   private async openDriver(target: DatabaseTarget): Promise<SqlDriver> {
-    if (target.kind === "sqlite") return SqliteDriver.open(target.path);
+    if (target.kind === "sqlite") return SqliteDriver.open(target.path, { transactionWaitMs: this.options.transactionWaitMs });
     let url = target.kind === "postgres" ? target.url : null;
     if (target.kind === "credential") {
       try {
@@ -324,16 +326,6 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
       throw new LatticeError("NOT_READY", this.closed ? "this Lattice is closed" : this.opening ? "init() has not finished: await db.init() first" : "call await db.init() first");
     }
     return this.root;
-  }
-
-  /** The session for calls on the Lattice itself (not on a transaction's tx). */
-  private rootSession(): Session {
-    const root = this.session();
-    // db.insert() inside db.transaction() would wait for the very transaction it runs in.
-    if (this.transactionScope.getStore()) {
-      throw new LatticeError("IN_TRANSACTION", "inside transaction(), use the tx the function receives (tx.insert, tx.get, …), not db");
-    }
-    return root;
   }
 
   private entity(name: string): CompiledEntity {
@@ -523,13 +515,13 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
   }
 
   private async inTransaction<T>(replaying: boolean, fn: (session: Session) => Promise<T>): Promise<T> {
-    const driver = (this.rootSession(), this.driver!);
+    const driver = (this.session(), this.driver!);
     let session!: Session;
     if (replaying) this.replayDepth += 1;
     try {
       const result = await driver.transaction((x) => {
         session = new Session(this as unknown as Lattice, x, true, replaying);
-        return this.transactionScope.run(session, () => fn(session));
+        return fn(session);
       });
       this.announce(session.events);
       return result;
@@ -606,25 +598,25 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
   // ---- data calls ----
 
   async get<K extends keyof E & string>(entity: K, key: Key): Promise<E[K] | null> {
-    return this.getIn(this.rootSession(), entity, key) as Promise<E[K] | null>;
+    return this.getIn(this.session(), entity, key) as Promise<E[K] | null>;
   }
   async query<K extends keyof E & string>(entity: K, options?: QueryOptions): Promise<E[K][]> {
-    return this.queryIn(this.rootSession(), entity, options) as Promise<E[K][]>;
+    return this.queryIn(this.session(), entity, options) as Promise<E[K][]>;
   }
   async count<K extends keyof E & string>(entity: K, options?: { where?: Where }): Promise<number> {
-    return this.countIn(this.rootSession(), entity, options);
+    return this.countIn(this.session(), entity, options);
   }
   async insert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
-    return this.insertIn(this.rootSession(), entity, row) as Promise<E[K]>;
+    return this.insertIn(this.session(), entity, row) as Promise<E[K]>;
   }
   async upsert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
-    return this.upsertIn(this.rootSession(), entity, row) as Promise<E[K]>;
+    return this.upsertIn(this.session(), entity, row) as Promise<E[K]>;
   }
   async update<K extends keyof E & string>(entity: K, key: Key, changes: Partial<E[K]>): Promise<E[K]> {
-    return this.updateIn(this.rootSession(), entity, key, changes) as Promise<E[K]>;
+    return this.updateIn(this.session(), entity, key, changes) as Promise<E[K]>;
   }
   async delete<K extends keyof E & string>(entity: K, key: Key): Promise<boolean> {
-    return this.deleteIn(this.rootSession(), entity, key);
+    return this.deleteIn(this.session(), entity, key);
   }
 
   private async getIn(session: Session, name: string, key: Key): Promise<Row | null> {

@@ -6,6 +6,8 @@ import type { SqlDriver, SqlExecutor, SqlRow } from "./driver.ts";
 
 /** How long a writer waits for another process's write lock before giving up. */
 export const SQLITE_BUSY_TIMEOUT_MS = 5_000;
+/** How long a call waits for this process's open transaction before it is taken for a call from inside it. */
+export const TRANSACTION_WAIT_MS = 30_000;
 
 type Statement = Database.Statement<unknown[], SqlRow>;
 
@@ -35,9 +37,11 @@ export class SqliteDriver implements SqlDriver {
   private readonly statements = new Map<string, Statement>();
   private gate: Promise<void> | null = null;
   private readonly inside: SqlExecutor;
+  private readonly transactionWaitMs: number;
 
-  private constructor(db: Database.Database) {
+  private constructor(db: Database.Database, transactionWaitMs: number) {
     this.db = db;
+    this.transactionWaitMs = transactionWaitMs;
     this.inside = {
       dialect: "sqlite",
       all: (sql, params = []) => this.attempt(() => this.statement(sql).all(...params)),
@@ -46,7 +50,7 @@ export class SqliteDriver implements SqlDriver {
     };
   }
 
-  static open(file: string): SqliteDriver {
+  static open(file: string, options: { transactionWaitMs?: number } = {}): SqliteDriver {
     let db: Database.Database;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
@@ -60,7 +64,7 @@ export class SqliteDriver implements SqlDriver {
       const reason = (error as Error).message;
       throw new LatticeError("DATABASE_UNAVAILABLE", `cannot open the SQLite database ${file}: ${reason}`, { cause: error });
     }
-    return new SqliteDriver(db);
+    return new SqliteDriver(db, options.transactionWaitMs ?? TRANSACTION_WAIT_MS);
   }
 
   private statement(sql: string): Statement {
@@ -80,23 +84,41 @@ export class SqliteDriver implements SqlDriver {
     }
   }
 
+  /**
+   * Waits for the open transaction. A call on `db` from inside `db.transaction()` would wait for
+   * itself for ever; after `transactionWaitMs` it is refused with a hint instead (knex does the
+   * same). Telling the two apart exactly would need AsyncLocalStorage, whose promise hooks cost
+   * every await in the process on Node 20.
+   */
+  private waitForGate(): Promise<void> {
+    const gate = this.gate!;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const seconds = this.transactionWaitMs / 1000;
+        reject(new LatticeError("IN_TRANSACTION", `waited ${seconds} s for a transaction to finish; a call on db inside db.transaction() waits for itself: use the tx the function receives (tx.insert, tx.get, …)`));
+      }, this.transactionWaitMs);
+    });
+    return Promise.race([gate, timeout]).finally(() => clearTimeout(timer));
+  }
+
   all(sql: string, params: readonly unknown[] = []): Promise<SqlRow[]> {
-    if (this.gate) return this.gate.then(() => this.all(sql, params));
+    if (this.gate) return this.waitForGate().then(() => this.all(sql, params));
     return this.inside.all(sql, params);
   }
 
   one(sql: string, params: readonly unknown[] = []): Promise<SqlRow | undefined> {
-    if (this.gate) return this.gate.then(() => this.one(sql, params));
+    if (this.gate) return this.waitForGate().then(() => this.one(sql, params));
     return this.inside.one(sql, params);
   }
 
   run(sql: string, params: readonly unknown[] = []): Promise<number> {
-    if (this.gate) return this.gate.then(() => this.run(sql, params));
+    if (this.gate) return this.waitForGate().then(() => this.run(sql, params));
     return this.inside.run(sql, params);
   }
 
   async exec(sql: string): Promise<void> {
-    while (this.gate) await this.gate;
+    while (this.gate) await this.waitForGate();
     try {
       this.db.exec(sql);
     } catch (error) {
@@ -105,7 +127,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> {
-    while (this.gate) await this.gate;
+    while (this.gate) await this.waitForGate();
     let open!: () => void;
     this.gate = new Promise((resolve) => (open = resolve));
     try {
