@@ -116,7 +116,7 @@ export function encodeValue(dialect: Dialect, type: ColumnType, value: unknown, 
         throw new LatticeError("INVALID_VALUE", `${where}: cannot be stored as JSON (${(error as Error).message})`);
       }
       if (text === undefined) throw wrongType(where, type, value, "a JSON value");
-      if (/(?:^|[^\\])(?:\\\\)*\\u0000/.test(text)) throw new LatticeError("INVALID_VALUE", `${where}: JSON cannot contain the NUL character (Postgres refuses it)`);
+      if (text.includes("\\u0000") && /(?:^|[^\\])(?:\\\\)*\\u0000/.test(text)) throw new LatticeError("INVALID_VALUE", `${where}: JSON cannot contain the NUL character (Postgres refuses it)`);
       return text;
     }
     case "datetime":

@@ -321,6 +321,17 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     };
   }
 
+  /** A rejected promise when the Lattice is not open (data calls reject rather than throw). */
+  private guard(): Promise<never> | undefined {
+    if (this.root) return undefined;
+    try {
+      this.session();
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return undefined;
+  }
+
   private session(): Session {
     if (!this.root) {
       throw new LatticeError("NOT_READY", this.closed ? "this Lattice is closed" : this.opening ? "init() has not finished: await db.init() first" : "call await db.init() first");
@@ -597,26 +608,26 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
 
   // ---- data calls ----
 
-  async get<K extends keyof E & string>(entity: K, key: Key): Promise<E[K] | null> {
-    return this.getIn(this.session(), entity, key) as Promise<E[K] | null>;
+  get<K extends keyof E & string>(entity: K, key: Key): Promise<E[K] | null> {
+    return this.guard() ?? this.getIn(this.root!, entity, key) as Promise<E[K] | null>;
   }
-  async query<K extends keyof E & string>(entity: K, options?: QueryOptions): Promise<E[K][]> {
-    return this.queryIn(this.session(), entity, options) as Promise<E[K][]>;
+  query<K extends keyof E & string>(entity: K, options?: QueryOptions): Promise<E[K][]> {
+    return this.guard() ?? this.queryIn(this.root!, entity, options) as Promise<E[K][]>;
   }
-  async count<K extends keyof E & string>(entity: K, options?: { where?: Where }): Promise<number> {
-    return this.countIn(this.session(), entity, options);
+  count<K extends keyof E & string>(entity: K, options?: { where?: Where }): Promise<number> {
+    return this.guard() ?? this.countIn(this.root!, entity, options);
   }
-  async insert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
-    return this.insertIn(this.session(), entity, row) as Promise<E[K]>;
+  insert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
+    return this.guard() ?? this.insertIn(this.root!, entity, row) as Promise<E[K]>;
   }
-  async upsert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
-    return this.upsertIn(this.session(), entity, row) as Promise<E[K]>;
+  upsert<K extends keyof E & string>(entity: K, row: Partial<E[K]>): Promise<E[K]> {
+    return this.guard() ?? this.upsertIn(this.root!, entity, row) as Promise<E[K]>;
   }
-  async update<K extends keyof E & string>(entity: K, key: Key, changes: Partial<E[K]>): Promise<E[K]> {
-    return this.updateIn(this.session(), entity, key, changes) as Promise<E[K]>;
+  update<K extends keyof E & string>(entity: K, key: Key, changes: Partial<E[K]>): Promise<E[K]> {
+    return this.guard() ?? this.updateIn(this.root!, entity, key, changes) as Promise<E[K]>;
   }
-  async delete<K extends keyof E & string>(entity: K, key: Key): Promise<boolean> {
-    return this.deleteIn(this.session(), entity, key);
+  delete<K extends keyof E & string>(entity: K, key: Key): Promise<boolean> {
+    return this.guard() ?? this.deleteIn(this.root!, entity, key);
   }
 
   private async getIn(session: Session, name: string, key: Key): Promise<Row | null> {
@@ -678,6 +689,11 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     const params = this.encodeRow(entity, row);
     const key = row[entity.definition.primaryKey] as Key;
     try {
+      // Nobody listening and nothing to capture (a bulk load): the statement alone, no change object.
+      if (this.captures.size === 0 && this.listenerCount("change") === 0) {
+        await session.x.run(entity.insertSql, params);
+        return row;
+      }
       return await this.write(session, entity, "insert", key, async (x) => {
         await x.run(entity.insertSql, params);
         return row;
