@@ -429,6 +429,19 @@ describe("lattice files", () => {
     expect(await run(["files", "extract", "notes.txt", "--out", "-"])).toEqual(ok(notes));
   });
 
+  it("extract writes only under the chosen folder, whatever name a row written around the library holds", async () => {
+    const { default: Database } = await import("better-sqlite3");
+    const raw = new Database(path.join(dir, "data", "lattice.db"));
+    raw.prepare(`UPDATE files SET name = '../../escaped.txt' WHERE sha256 = ?`).run(sha256(notes));
+    raw.close();
+    expect(await run(["files", "extract", sha256(notes).slice(0, 12)])).toEqual(ok("Extracted ../../escaped.txt (14 B) to escaped.txt.\n"));
+    expect(fs.readFileSync(path.join(dir, "escaped.txt"), "utf8")).toBe(notes);
+    expect(fs.existsSync(path.join(dir, "..", "..", "escaped.txt"))).toBe(false);
+    const restore = new Database(path.join(dir, "data", "lattice.db"));
+    restore.prepare(`UPDATE files SET name = 'notes.txt' WHERE sha256 = ?`).run(sha256(notes));
+    restore.close();
+  });
+
   it("a damaged blob makes extract fail with a clear line and write nothing", async () => {
     const blob = path.join(dir, "data", "blobs", sha);
     const damaged = Buffer.from(bytes);

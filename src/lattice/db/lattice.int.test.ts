@@ -450,6 +450,9 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
     expect(await refusal(db.insert("files", { sha256: missing, name: "x", size: 12 }))).toMatchObject({ code: "BLOB_MISSING" });
     expect(await refusal(db.insert("files", { ...a, sha256: "../../etc/passwd" }))).toMatchObject({ code: "INVALID_VALUE" });
     expect(await refusal(db.insert("files", { ...a, size: 11 }))).toMatchObject({ code: "INVALID_VALUE", message: expect.stringContaining("size is 11") });
+    for (const name of ["../../.bashrc", "a/b", "..", "dir\\x", "bell\u0007"]) {
+      expect(await refusal(db.insert("files", { ...a, name }))).toMatchObject({ code: "INVALID_VALUE", message: expect.stringContaining("a file name must be") });
+    }
     expect(await refusal(attachBlob(path.join(project.dir, "nope.pdf"), project.dir))).toMatchObject({ code: "FILE_NOT_FOUND" });
     expect(await db.count("files")).toBe(0);
     await db.insert("files", a);

@@ -33,8 +33,9 @@ function guessMimeType(name: string): string {
   return mime.lookup(name) || "application/octet-stream";
 }
 
-function checkName(name: unknown): string {
-  if (typeof name !== "string" || name.trim() === "" || name.length > 255 || /[\u0000-\u001f/\\]/.test(name)) {
+/** A file's name as stored: it may become a path on extract, so no slash, backslash, control character, "." or "..". */
+export function checkFileName(name: unknown): string {
+  if (typeof name !== "string" || name.trim() === "" || name === "." || name === ".." || name.length > 255 || /[\u0000-\u001f\u007f/\\]/.test(name)) {
     throw new LatticeError("INVALID_VALUE", "a file name must be 1–255 characters with no slash, backslash or control character");
   }
   return name;
@@ -69,7 +70,7 @@ export async function attachBlob(file: string, projectDir: string, options: { na
     throw new LatticeError("FILE_NOT_FOUND", `${file}: no such file`, { cause: error });
   }
   if (!stat.isFile()) throw new LatticeError("INVALID_VALUE", `${file} is not a file`);
-  const name = checkName(options.name ?? path.basename(file));
+  const name = checkFileName(options.name ?? path.basename(file));
   const temp = tempPath(projectDir);
   const hash = crypto.createHash("sha256");
   let size = 0;
@@ -98,7 +99,7 @@ export async function attachBlob(file: string, projectDir: string, options: { na
 /** Stores bytes held in memory (an upload, a pulled blob) and returns their `files` row. */
 export async function attachBlobBytes(bytes: Uint8Array, projectDir: string, options: { name: string; mimeType?: string }): Promise<BlobMeta> {
   if (!(bytes instanceof Uint8Array)) throw new LatticeError("INVALID_VALUE", "attachBlobBytes takes a Buffer or Uint8Array");
-  const name = checkName(options?.name);
+  const name = checkFileName(options?.name);
   const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
   if (!fs.existsSync(blobPath(projectDir, sha256))) {
     const temp = tempPath(projectDir);

@@ -4,7 +4,7 @@ import fs from "node:fs";
 import { LatticeError } from "../config/errors.ts";
 import type { EntityDefinition } from "../db/entity.ts";
 import type { Lattice } from "../db/lattice.ts";
-import { blobPath, isSha256 } from "./blob-store.ts";
+import { blobPath, checkFileName, isSha256 } from "./blob-store.ts";
 
 export type Secret = {
   name: string;
@@ -62,6 +62,7 @@ export const FILES_ENTITY: EntityDefinition = {
   // A files row always has its bytes: the blob must be stored (attachBlob) before the row.
   beforeWrite(row, { projectDir }) {
     if (!isSha256(row.sha256)) throw new LatticeError("INVALID_VALUE", `files.sha256 must be 64 lower-case hex characters (attachBlob computes it)`);
+    checkFileName(row.name);
     let size: number;
     try {
       size = fs.statSync(blobPath(projectDir, row.sha256)).size;

@@ -121,8 +121,12 @@ async function extractFile(options: ParsedOptions, context: CommandContext): Pro
       await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (error) => (error ? reject(error) : resolve())));
       return;
     }
-    let target = (options.out as string | undefined) ?? file.name;
-    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) target = path.join(target, file.name);
+    // The stored name becomes a path: only its last part, so a row written around the library
+    // (raw SQL, a teammate's database) cannot send the bytes outside the chosen folder.
+    const base = path.basename(file.name.replaceAll("\\", "/"));
+    const safeName = base === "" || base === "." || base === ".." ? file.sha256 : base;
+    let target = (options.out as string | undefined) ?? safeName;
+    if (fs.existsSync(target) && fs.statSync(target).isDirectory()) target = path.join(target, safeName);
     writeNew(fs, target, bytes, options.force === true);
     if (context.json) {
       context.out(JSON.stringify({ ...recordJson(file), path: path.resolve(target) }) + "\n");
