@@ -319,6 +319,21 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
     expect(captured).toHaveLength(3);
   });
 
+  it("a replayed (pulled) secret keeps the timestamps it carries; a local write gets the library's", async () => {
+    const db = await openTasks();
+    const pulled = { name: "TEAM_KEY", kind: "api-key", value: "from-bob", createdAt: "2026-01-02T03:04:05.000Z", updatedAt: "2026-02-03T04:05:06.000Z" };
+    await db.replay((tx) => tx.insert("secrets", pulled));
+    expect(await db.get("secrets", "TEAM_KEY")).toEqual(pulled);
+    await db.replay((tx) => tx.update("secrets", "TEAM_KEY", { value: "rotated", updatedAt: "2026-03-04T05:06:07.000Z" }));
+    expect(await db.get("secrets", "TEAM_KEY")).toMatchObject({ value: "rotated", createdAt: pulled.createdAt, updatedAt: "2026-03-04T05:06:07.000Z" });
+    const local = await db.insert("secrets", { ...pulled, name: "MINE" });
+    expect(local.createdAt).not.toBe(pulled.createdAt);
+    expect(Date.parse(local.createdAt as string)).toBeGreaterThan(Date.parse("2026-06-01T00:00:00Z"));
+    const edited = await db.update("secrets", "TEAM_KEY", { value: "edited", createdAt: "2020-01-01T00:00:00.000Z", updatedAt: "2020-01-01T00:00:00.000Z" });
+    expect(edited.createdAt).toBe(pulled.createdAt);
+    expect(edited.updatedAt).not.toBe("2020-01-01T00:00:00.000Z");
+  });
+
   it("a capture that fails rolls its write back: the change and its capture commit together or not at all", async () => {
     const db = await openTasks();
     db.addWriteCapture(async (change) => {

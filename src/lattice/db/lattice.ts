@@ -451,7 +451,8 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
   }
 
   /** A new row: defaults and timestamps filled in, nullability checked (types are checked by encodeRow). */
-  private newRow(entity: CompiledEntity, input: unknown): Row {
+  /** `replaying`: a pulled row keeps the timestamps it was written with elsewhere. */
+  private newRow(entity: CompiledEntity, input: unknown, replaying = false): Row {
     const given = this.checkRow(entity, input, "the row");
     const definition = entity.definition;
     const now = definition.timestamps ? new Date().toISOString() : "";
@@ -460,7 +461,7 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
       const name = entity.names[i]!;
       const spec = entity.specs[i]!;
       let value = given[name];
-      if (name === definition.timestamps?.createdAt || name === definition.timestamps?.updatedAt) value = now;
+      if ((name === definition.timestamps?.createdAt || name === definition.timestamps?.updatedAt) && !(replaying && value !== undefined)) value = now;
       if (value === undefined) {
         if (spec.default !== undefined) value = defaultValue(spec);
         else if (spec.nullable) value = null;
@@ -684,7 +685,7 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
 
   private async insertIn(session: Session, name: string, input: unknown): Promise<Row> {
     const entity = this.entity(name);
-    const row = this.newRow(entity, input);
+    const row = this.newRow(entity, input, session.replaying);
     if (entity.definition.beforeWrite) await entity.definition.beforeWrite(row, { projectDir: this.projectDir });
     const params = this.encodeRow(entity, row);
     const key = row[entity.definition.primaryKey] as Key;
@@ -713,8 +714,11 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
       throw new LatticeError("INVALID_VALUE", `${definition.name}: the primary key (${pk}) cannot be changed by update; insert a new row and delete the old one`);
     }
     delete changes[pk];
-    if (definition.timestamps?.createdAt) delete changes[definition.timestamps.createdAt];
-    if (definition.timestamps?.updatedAt) changes[definition.timestamps.updatedAt] = new Date().toISOString();
+    // A pulled change (replay) keeps the timestamps it carries; a local one gets the library's.
+    if (definition.timestamps?.createdAt && !session.replaying) delete changes[definition.timestamps.createdAt];
+    if (definition.timestamps?.updatedAt && !(session.replaying && changes[definition.timestamps.updatedAt] !== undefined)) {
+      changes[definition.timestamps.updatedAt] = new Date().toISOString();
+    }
     for (const column in changes) {
       if (changes[column] === undefined) delete changes[column];
       else if (changes[column] === null && !definition.columns[column]!.nullable) throw new LatticeError("INVALID_VALUE", `${definition.name}.${column} cannot be null`);
