@@ -377,13 +377,21 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
       [TASKS + "      priority: { type: integer, default: 3 }\n      note: { type: text, nullable: true }\n      required: text\n", 'new column "required" needs a default or nullable: true'],
       [TASKS.replace("id: { type: text, primaryKey: true }", "id: text").replace("title: text", "title: { type: text, primaryKey: true }") + "      priority: { type: integer, default: 3 }\n      note: { type: text, nullable: true }\n", "primary key is id but the config says title"],
     ];
+    // Columns with the reserved _lattice prefix belong to sync (owner, version): not a removed column.
+    await project.sql(`ALTER TABLE ${rawTable(backend, "tasks")} ADD COLUMN _lattice_owner TEXT`);
+    project.writeConfig(`${TASKS}      priority: { type: integer, default: 3 }\n      note: { type: text, nullable: true }\n`);
+    await (await project.open({ encryptionKey: KEY_A })).close();
+    const withOwner = await snapshot();
+    expect(withOwner.map((row) => row._lattice_owner)).toEqual([null]);
+
     for (const [yaml, message] of refusals) {
       project.writeConfig(yaml);
       const error = await refusal(project.open({ encryptionKey: KEY_A }));
       expect(error.code).toBe("SCHEMA_CONFLICT");
       expect(error.message).toContain(message);
-      expect(await snapshot()).toEqual(before);
+      expect(await snapshot()).toEqual(withOwner);
     }
+    expect(before).toHaveLength(1);
   });
 
   it("a wrong key is a WRONG_KEY error naming where the key came from; rotateEncryptionKey re-encrypts all or nothing", async () => {

@@ -78,6 +78,8 @@ async function applyEntity(x: SqlExecutor, entity: EntityDefinition): Promise<vo
   } else {
     const byName = new Map(existing.map((column) => [column.name.toLowerCase(), column]));
     for (const column of existing) {
+      // _lattice_* columns are sync's own (owner, version), never the config's to list.
+      if (column.name.toLowerCase().startsWith("_lattice")) continue;
       if (!Object.keys(entity.columns).some((name) => name.toLowerCase() === column.name.toLowerCase())) {
         throw conflict(
           entity.name,
