@@ -1,5 +1,6 @@
 import pg from "pg";
 import { LatticeError } from "../config/errors.ts";
+import { maskPostgresUrl } from "../home/db-credentials.ts";
 import type { SqlDriver, SqlExecutor, SqlRow } from "./driver.ts";
 
 /** Where a Postgres-backed Lattice keeps its tables (DESIGN.md: "The workspace"). */
@@ -15,17 +16,6 @@ const types = {
 };
 
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH", "ENETUNREACH"]);
-
-/** Postgres's URL with its password hidden, for messages. */
-function describe(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = "****";
-    return parsed.toString();
-  } catch {
-    return "the configured Postgres";
-  }
-}
 
 export function postgresError(error: unknown, where?: string): LatticeError {
   if (error instanceof LatticeError) return error;
@@ -71,7 +61,7 @@ export class PostgresDriver implements SqlDriver {
 
   /** Connects once, so an unreachable or refusing server is reported by init, not later. */
   static async open(url: string): Promise<PostgresDriver> {
-    const where = describe(url);
+    const where = maskPostgresUrl(url);
     const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 10_000, types });
     // An idle client's error (the server restarted) must not crash the process; the next query reconnects.
     pool.on("error", () => {});

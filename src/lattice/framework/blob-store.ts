@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import mime from "mime-types";
 import { LatticeError } from "../config/errors.ts";
+import { sha256Hex } from "../storage/deploy-files.ts";
 
 export const BLOB_DIR = "data/blobs";
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -100,7 +101,7 @@ export async function attachBlob(file: string, projectDir: string, options: { na
 export async function attachBlobBytes(bytes: Uint8Array, projectDir: string, options: { name: string; mimeType?: string }): Promise<BlobMeta> {
   if (!(bytes instanceof Uint8Array)) throw new LatticeError("INVALID_VALUE", "attachBlobBytes takes a Buffer or Uint8Array");
   const name = checkFileName(options?.name);
-  const sha256 = crypto.createHash("sha256").update(bytes).digest("hex");
+  const sha256 = sha256Hex(bytes);
   if (!fs.existsSync(blobPath(projectDir, sha256))) {
     const temp = tempPath(projectDir);
     try {
@@ -127,7 +128,7 @@ export async function readBlob(projectDir: string, sha256: string): Promise<Buff
   } catch (error) {
     throw new LatticeError("BLOB_MISSING", `blob ${sha256} is not in ${path.join(projectDir, BLOB_DIR)}`, { cause: error });
   }
-  const actual = crypto.createHash("sha256").update(bytes).digest("hex");
+  const actual = sha256Hex(bytes);
   if (actual !== sha256) throw new LatticeError("BLOB_CORRUPT", `blob ${sha256} is damaged: its bytes now hash to ${actual}`);
   return bytes;
 }
