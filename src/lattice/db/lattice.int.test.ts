@@ -208,9 +208,11 @@ describe.each(BACKENDS)("Lattice on %s", (backend: Backend) => {
       [() => db.update("tasks", "keep", { title: null } as never), "INVALID_VALUE", "cannot be null"],
       [() => db.update("tasks", "keep", { points: "3" } as never), "INVALID_VALUE", "expected a whole number"],
       [() => db.insert("tasks", { id: "x", title: "nul \u0000 byte" }), "INVALID_VALUE", "NUL"],
+      [() => db.insert("secrets", { name: "PIN", value: 918273 } as never), "INVALID_VALUE", "secrets.value: expected a string for an encrypted text column, got number"],
     ];
     for (const [attempt, code, message] of cases) {
       const error = await refusal(attempt());
+      expect(error.message).not.toContain("918273"); // a secret's wrong value is never echoed
       expect(error.code, error.message).toBe(code);
       expect(error.message).toContain(message);
     }

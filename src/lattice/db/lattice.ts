@@ -483,6 +483,7 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     const params = new Array<unknown>(entity.names.length);
     for (let i = 0; i < entity.names.length; i++) {
       const spec = entity.specs[i]!;
+      if (spec.encrypted) checkSecretValue(row[entity.names[i]!], entity.labels[i]!);
       let value = encodeValue(dialect, spec.type, row[entity.names[i]!], entity.labels[i]!);
       // An encoded datetime is already its canonical ISO text, an encoded blob a Buffer: what they decode to.
       if (spec.type === "datetime" || spec.type === "blob") row[entity.names[i]!] = value;
@@ -734,6 +735,7 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
       const params: unknown[] = [];
       const assignments = columns.map((column) => {
         const spec = definition.columns[column]!;
+        if (spec.encrypted) checkSecretValue(changes[column], `${definition.name}.${column}`);
         let value = encodeValue(dialect, spec.type, changes[column], `${definition.name}.${column}`);
         if (spec.encrypted && typeof value === "string") value = encryptValue(value, this.key().key);
         params.push(value);
@@ -777,6 +779,13 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
 
   private notFound(entity: CompiledEntity, key: Key): LatticeError {
     return new LatticeError("NOT_FOUND", `${entity.definition.name}: no row with ${entity.definition.primaryKey} ${JSON.stringify(key)}`);
+  }
+}
+
+/** An encrypted column's wrong value is refused without being echoed: it may be the secret itself. */
+function checkSecretValue(value: unknown, where: string): void {
+  if (value !== null && value !== undefined && typeof value !== "string") {
+    throw new LatticeError("INVALID_VALUE", `${where}: expected a string for an encrypted text column, got ${Array.isArray(value) ? "an array" : typeof value}`);
   }
 }
 
