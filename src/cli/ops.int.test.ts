@@ -37,7 +37,7 @@ describe("lattice account / teams / bindings (ops) against a real server", () =>
     const created = await as(bob, "account", "tokens", "create", "--label", "laptop", "--expires", "30d");
     expect(created.stderr).toBe("");
     const match = new RegExp(
-      `^Created API token (lat_[A-Za-z0-9_-]{6}) "laptop": teams:read kv:write static:write \\(expires ${DATE}\\)\\.\nAPI token \\(shown ONCE — save it now\\):\n(lat_[A-Za-z0-9_-]{43})\n$`,
+      `^Created API token (lat_[A-Za-z0-9_-]{6}) "laptop": teams:read teams:write kv:write static:write \\(expires ${DATE}\\)\\.\nAPI token \\(shown ONCE — save it now\\):\n(lat_[A-Za-z0-9_-]{43})\n$`,
     ).exec(created.stdout);
     expect(match, created.stdout).not.toBeNull();
     const [, prefix, secret] = match!;
@@ -55,7 +55,7 @@ describe("lattice account / teams / bindings (ops) against a real server", () =>
       new RegExp(
         [
           "^PREFIX +LABEL +SCOPES +CREATED +LAST USED +STATUS",
-          `${prefix} +laptop +teams:read kv:write static:write +${DATE} +${DATE} +active until ${DATE}`,
+          `${prefix} +laptop +teams:read teams:write kv:write static:write +${DATE} +${DATE} +active until ${DATE}`,
           `lat_[A-Za-z0-9_-]{6} +join +all scopes +${DATE} +${DATE} +active\n$`,
         ].join("\n"),
       ),
@@ -65,7 +65,7 @@ describe("lattice account / teams / bindings (ops) against a real server", () =>
     expect(await as(bob, "account", "tokens", "create", "--label", "x", "--scopes", "teams:admin")).toEqual({
       code: 1,
       stdout: "",
-      stderr: "lattice: You cannot grant teams:admin: a token's scopes must be among your own (teams:read kv:write static:write).\n",
+      stderr: "lattice: You cannot grant teams:admin: a token's scopes must be among your own (teams:read teams:write kv:write static:write).\n",
     });
 
     expect(await as(bob, "account", "tokens", "revoke", prefix!)).toEqual({ code: 0, stdout: `Revoked API token ${prefix} "laptop".\n`, stderr: "" });

@@ -7,6 +7,7 @@ import { kvRouter } from "./routers/kv/index.ts";
 import { staticRouter } from "./routers/static/index.ts";
 import { bindingsRouter } from "./routers/bindings/index.ts";
 import { storageTokensRouter } from "./routers/storage-tokens/index.ts";
+import { syncRouter } from "./routers/sync/index.ts";
 
 export const appRouter = router({
   account: accountRouter,
@@ -17,6 +18,7 @@ export const appRouter = router({
   static: staticRouter,
   bindings: bindingsRouter,
   storageTokens: storageTokensRouter,
+  sync: syncRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -69,7 +69,7 @@ function conflict(entity: string, message: string): LatticeError {
 }
 
 /** Makes one entity's table match its spec, or refuses. Runs inside the schema transaction. */
-async function applyEntity(x: SqlExecutor, entity: EntityDefinition): Promise<void> {
+export async function applyEntity(x: SqlExecutor, entity: EntityDefinition): Promise<void> {
   const table = tableName(x.dialect, entity.name);
   const existing = await existingColumns(x, entity.name);
   if (!existing) {

@@ -7,5 +7,5 @@ export type Role = (typeof ROLES)[number];
 export const ROLE_SCOPES: Record<Role, GrantedScope[]> = {
   owner: ["*"],
   admin: ["*"],
-  member: ["teams:read", "kv:write", "static:write"],
+  member: ["teams:read", "teams:write", "kv:write", "static:write"],
 };

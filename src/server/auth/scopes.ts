@@ -7,6 +7,7 @@ export const SCOPES = [
   "static:write",
   "static:admin",
   "teams:read",
+  "teams:write",
   "teams:admin",
 ] as const;
 
@@ -21,7 +22,8 @@ const IMPLIED_BY: Record<Scope, Scope[]> = {
   "static:read": ["static:write", "static:admin"],
   "static:write": ["static:admin"],
   "static:admin": [],
-  "teams:read": ["teams:admin"],
+  "teams:read": ["teams:write", "teams:admin"],
+  "teams:write": ["teams:admin"],
   "teams:admin": [],
 };
 

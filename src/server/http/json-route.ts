@@ -4,6 +4,7 @@ import { AppError, describeError, isAppError } from "../errors.ts";
 import { bearerFrom, principalFromApiToken, requireScope, type Principal } from "../auth/principal.ts";
 import type { Scope } from "../auth/scopes.ts";
 import { formatZodError } from "./zod-message.ts";
+import { readBody } from "./read-body.ts";
 import { clientAddress } from "./client-address.ts";
 import { assertSessionMutationAllowed } from "./csrf.ts";
 import { isCode, retryAfterOf, throttled } from "../auth/throttle.ts";
@@ -33,14 +34,13 @@ export function toErrorResponse(error: unknown): Response {
   return errorResponse(500, "INTERNAL_SERVER_ERROR", "Internal server error");
 }
 
-async function readJson(request: Request): Promise<unknown> {
+async function readJson(request: Request, maxBytes: number): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
   // Only JSON bodies: a cross-site form cannot send one, which is our CSRF guard.
   if (!/^application\/json\b/i.test(type)) {
     throw new AppError("BAD_REQUEST", "Send a JSON body with Content-Type: application/json.");
   }
-  const text = await request.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) throw new AppError("PAYLOAD_TOO_LARGE", "Request body is larger than 1 MiB.");
+  const text = (await readBody(request, { bytes: maxBytes, message: `Request body is larger than ${maxBytes === MAX_BODY_BYTES ? "1 MiB" : `${maxBytes} bytes`}.` })).toString("utf8");
   if (!text.trim()) throw new AppError("BAD_REQUEST", "Request body is empty: send a JSON object.");
   try {
     return JSON.parse(text);
@@ -59,7 +59,7 @@ export function bearerPrincipal(database: Database, bearer: string, request: Req
  * The handler itself only calls a service.
  */
 export function jsonRoute<S extends z.ZodType | undefined>(
-  spec: { access: Access; input?: S; status?: number; session?: () => Promise<Principal | null> },
+  spec: { access: Access; input?: S; status?: number; session?: () => Promise<Principal | null>; maxBody?: number },
   handler: (args: HandlerArgs<S extends z.ZodType ? z.output<S> : undefined>) => Promise<unknown>,
 ): (request: Request, context?: { params?: Promise<Record<string, string | string[]>> }) => Promise<Response> {
   return async (request, context) => {
@@ -81,7 +81,7 @@ export function jsonRoute<S extends z.ZodType | undefined>(
       if (spec.input) {
         const raw = request.method === "GET" || request.method === "HEAD"
           ? Object.fromEntries(new URL(request.url).searchParams)
-          : await readJson(request);
+          : await readJson(request, spec.maxBody ?? MAX_BODY_BYTES);
         const parsed = spec.input.safeParse(raw);
         if (!parsed.success) throw parsed.error;
         input = parsed.data;

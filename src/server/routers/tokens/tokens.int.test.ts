@@ -60,7 +60,7 @@ describe("tokens through tRPC", () => {
     const { alice, bob } = await setup();
     expect(await failure(as(bob).tokens.create({ label: "x", scopes: ["teams:admin"] }))).toEqual({
       code: "FORBIDDEN",
-      message: "You cannot grant teams:admin: a token's scopes must be among your own (teams:read kv:write static:write).",
+      message: "You cannot grant teams:admin: a token's scopes must be among your own (teams:read teams:write kv:write static:write).",
     });
     expect((await failure(as(bob).tokens.create({ label: "x", scopes: ["*"] }))).message).toMatch(/^You cannot grant \*:/);
     // A narrowed token narrows what it can mint, even for a * user.
@@ -74,7 +74,7 @@ describe("tokens through tRPC", () => {
   it("a member mints a token for a second machine with their own scopes, and it works", async () => {
     const { bob } = await setup();
     const second = await as(bob).tokens.create({ label: "second machine" });
-    expect(second.scopes).toEqual(["teams:read", "kv:write", "static:write"]);
+    expect(second.scopes).toEqual(["teams:read", "teams:write", "kv:write", "static:write"]);
     expect((await as(second.token).teams.whoami()).user.email).toBe("bob@example.com");
     // kv:read is implied by his kv:write, so a kv:read token keeps it (and may pass it on).
     const reader = await as(bob).tokens.create({ label: "reader", scopes: ["kv:read"] });
@@ -140,7 +140,7 @@ describe("tokens through /api/v1/tokens", () => {
   it("POST creates (201, secret once), GET lists without secrets, DELETE revokes, then 401", async () => {
     const created = await api("POST", "/api/v1/tokens", tokens.bob, { label: "second machine", expiresIn: 3600 });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ label: "second machine", scopes: ["teams:read", "kv:write", "static:write"], status: "active" });
+    expect(created.body).toMatchObject({ label: "second machine", scopes: ["teams:read", "teams:write", "kv:write", "static:write"], status: "active" });
     const secret = created.body.token as string;
     const listed = await api("GET", "/api/v1/tokens", secret);
     expect(listed.status).toBe(200);
@@ -154,7 +154,7 @@ describe("tokens through /api/v1/tokens", () => {
   it("refuses widening (403), bad input (422), bad ids (422/404) and no credentials (401)", async () => {
     expect(await api("POST", "/api/v1/tokens", tokens.bob, { label: "x", scopes: ["static:admin"] })).toEqual({
       status: 403,
-      body: { error: { code: "FORBIDDEN", message: "You cannot grant static:admin: a token's scopes must be among your own (teams:read kv:write static:write)." } },
+      body: { error: { code: "FORBIDDEN", message: "You cannot grant static:admin: a token's scopes must be among your own (teams:read teams:write kv:write static:write)." } },
     });
     expect((await api("POST", "/api/v1/tokens", tokens.alice, { label: "x\u0000" })).status).toBe(422);
     expect((await api("POST", "/api/v1/tokens", tokens.alice, { label: "x", expiresIn: 1e12 })).status).toBe(422);

@@ -4,10 +4,11 @@ import type { Principal } from "../../auth/principal.ts";
 import { announceStorageChange, notifyStorage } from "../hosting/notify.ts";
 import { destroyTeamInput } from "./schemas.ts";
 import { requireTeam } from "./team-overview.ts";
+import { dropSharedData, SYNC_TRANSACTION } from "../sync/tables.ts";
 
 /**
  * Deletes every piece of team data on this server in one transaction: storage (KV entries, static
- * files, deploys, blobs, bindings, buckets, storage tokens), invitations, members, their accounts
+ * files, deploys, blobs, bindings, buckets, storage tokens), shared tables and their feed, invitations, members, their accounts
  * and tokens, the team. The server is back at its first-run page afterwards, and every process
  * drops its storage cache at commit, so a bound host stops serving at once.
  * Owner only, and the caller must repeat the team's name, so a stray API call cannot do it.
@@ -28,12 +29,13 @@ export async function destroyTeam(prisma: PrismaClient, principal: Principal, ra
     await tx.staticBlob.deleteMany({});
     await tx.storageToken.deleteMany({});
     await tx.invitation.deleteMany({});
+    await dropSharedData(tx);
     // Team rows cascade to memberships; users cascade to their API tokens.
     await tx.team.deleteMany({});
     await tx.user.deleteMany({});
     await notifyStorage(tx, { t: "all" });
     return { team: { id: team.id, name: team.name }, destroyed: true };
-  });
+  }, SYNC_TRANSACTION);
   announceStorageChange({ t: "all" });
   return result;
 }

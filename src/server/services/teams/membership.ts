@@ -6,6 +6,7 @@ import { ROLE_SCOPES, type Role } from "../../auth/roles.ts";
 import { memberEmailInput, setRoleInput } from "./schemas.ts";
 import { requireTeam } from "./team-overview.ts";
 import { announceStorageChange, notifyStorage } from "../hosting/notify.ts";
+import { SYNC_TRANSACTION, unlinkRowsOwnedBy } from "../sync/tables.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -21,9 +22,11 @@ async function ownerCount(tx: Tx, teamId: string) {
 
 /**
  * Takes a user out of the team in one transaction: membership gone, every token revoked, no
- * password (so no dashboard session can be opened again). The sync issue adds: unlink their rows.
+ * password (so no dashboard session can be opened again), every row they owned unlinked from the team.
  */
-async function removeMember(tx: Tx, teamId: string, userId: string) {
+async function removeMember(tx: Tx, teamId: string, userId: string, actorId: string) {
+  // Auto-unlink: their rows leave the shared tables in this transaction, an "unlink" in the feed each.
+  await unlinkRowsOwnedBy(tx, userId, actorId);
   await tx.membership.delete({ where: { teamId_userId: { teamId, userId } } });
   await tx.apiToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
   await revokeCredentialsCreatedBy(tx, userId);
@@ -60,9 +63,9 @@ export async function leaveTeam(prisma: PrismaClient, principal: Principal) {
     if (membership.role === "owner" && (await ownerCount(tx, team.id)) === 1) {
       throw new AppError("CONFLICT", onlyOwnerMessage(team.name, "leave"));
     }
-    await removeMember(tx, team.id, principal.userId);
+    await removeMember(tx, team.id, principal.userId, principal.userId);
     return { team: { id: team.id, name: team.name }, email: principal.email };
-  });
+  }, SYNC_TRANSACTION);
   return removed(result);
 }
 
@@ -77,9 +80,9 @@ export async function kickMember(prisma: PrismaClient, principal: Principal, raw
     if (!target || !targetMembership) throw new AppError("NOT_FOUND", `${email} is not a member of "${team.name}".`);
     if (target.id === principal.userId) throw new AppError("BAD_REQUEST", "You cannot remove yourself: use lattice teams leave.");
     if (targetMembership.role === "owner" && actor.role !== "owner") throw new AppError("FORBIDDEN", "Only an owner can remove another owner.");
-    await removeMember(tx, team.id, target.id);
+    await removeMember(tx, team.id, target.id, principal.userId);
     return { team: { id: team.id, name: team.name }, email };
-  });
+  }, SYNC_TRANSACTION);
   return removed(result);
 }
 
