@@ -85,3 +85,14 @@ export {
 export { collectDeployFiles, DeployFolderError, MAX_DEPLOY_FILE_BYTES, sha256Hex, type CollectOptions, type DeployFile } from "./storage/deploy-files.ts";
 export { formatBytes } from "./storage/bytes.ts";
 export * from "./home/index.ts";
+export {
+  SyncProject,
+  type LinkReport,
+  type LocalSyncStatus,
+  type PullReport,
+  type PushReport,
+  type SyncProgress,
+  type SyncProjectOptions,
+  type UnlinkReport,
+} from "./sync/engine.ts";
+export type { ChangeKind, CurrentRow, FeedChange, PullPage, PushEntry, PushOp, PushResult, SharedTable, ShareResult } from "./sync/types.ts";

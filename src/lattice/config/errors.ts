@@ -25,7 +25,12 @@ export type LatticeErrorCode =
   | "BLOB_CORRUPT"
   | "FILE_NOT_FOUND"
   /** Anything else the database refused; the message carries its reason. */
-  | "DATABASE_ERROR";
+  | "DATABASE_ERROR"
+  /** Sync: a table that is not shared with the team, or a row that is not linked (or not yours). */
+  | "NOT_SHARED"
+  | "NOT_LINKED"
+  /** Sync: the project already syncs with another team, or is not a SQLite project. */
+  | "SYNC_UNSUPPORTED";
 
 /** The one error type of the local library: a code to branch on and a message a person can act on. */
 export class LatticeError extends Error {

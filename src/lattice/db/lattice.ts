@@ -132,6 +132,16 @@ class Session {
   ) {}
 }
 
+/** Writes of pulled rows (sync), inside a replay transaction. @internal */
+export interface Replicator {
+  /**
+   * Inserts or replaces the whole row, with extra (sync) columns set alongside. `newerBy`: replace
+   * only when the extra column's new value is greater (a version). True when it wrote.
+   */
+  put(entity: string, row: Row, extra: Record<string, unknown>, options?: { newerBy?: string }): Promise<boolean>;
+  remove(entity: string, key: string | number): Promise<boolean>;
+}
+
 /** The events a Lattice emits: `db.on("change", (change) => …)` after every committed write. */
 export type LatticeEvents = { change: [change: LatticeChange] };
 
@@ -541,6 +551,51 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     } finally {
       if (replaying) this.replayDepth -= 1;
     }
+  }
+
+  /**
+   * For latticesql's own sync engine, not application code: `fn` runs in one transaction with the
+   * raw SQL executor (sync's bookkeeping tables) and, for `replay`, a replicator that writes pulled
+   * rows with their sync columns in one statement each. Replayed writes skip captures.
+   * @internal
+   */
+  async withSql<T>(fn: (x: SqlExecutor, replicator: Replicator) => Promise<T>, options: { replay?: boolean } = {}): Promise<T> {
+    return this.inTransaction(options.replay === true, (session) => fn(session.x, this.replicator(session)));
+  }
+
+  /** The raw executor outside any transaction (reads of sync's bookkeeping). @internal */
+  sqlExecutor(): SqlExecutor {
+    return this.session().x;
+  }
+
+  private replicator(session: Session): Replicator {
+    return {
+      put: async (name, input, extra, options = {}) => {
+        const entity = this.entity(name);
+        const row = this.newRow(entity, input, true);
+        if (entity.definition.beforeWrite) await entity.definition.beforeWrite(row, { projectDir: this.projectDir });
+        const params = this.encodeRow(entity, row);
+        const extraNames = Object.keys(extra);
+        const key = quoteIdentifier(entity.definition.primaryKey);
+        const all = [...entity.names.map(quoteIdentifier), ...extraNames.map(quoteIdentifier)];
+        const dialect = this.driver!.dialect;
+        const sql =
+          `INSERT INTO ${entity.table} (${all.join(", ")}) VALUES (${all.map((_, i) => (dialect === "sqlite" ? "?" : `$${i + 1}`)).join(", ")}) ` +
+          `ON CONFLICT (${key}) DO UPDATE SET ${all.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")}` +
+          (options.newerBy ? ` WHERE excluded.${quoteIdentifier(options.newerBy)} > ${entity.table}.${quoteIdentifier(options.newerBy)}` : "");
+        const written = await session.x.run(sql, [...params, ...extraNames.map((n) => extra[n])]);
+        if (written === 0) return false;
+        if (this.listenerCount("change") > 0) session.events.push({ entity: name, op: "update", key: row[entity.definition.primaryKey] as Key, row, replay: true });
+        return true;
+      },
+      remove: async (name, key) => {
+        const entity = this.entity(name);
+        const sql = `DELETE FROM ${entity.table} WHERE ${quoteIdentifier(entity.definition.primaryKey)} = ${this.driver!.dialect === "sqlite" ? "?" : "$1"}`;
+        const removed = (await session.x.run(sql, [this.encodeKey(entity, key)])) > 0;
+        if (removed && this.listenerCount("change") > 0) session.events.push({ entity: name, op: "delete", key, row: { [entity.definition.primaryKey]: key }, replay: true });
+        return removed;
+      },
+    };
   }
 
   private bind(session: Session): LatticeData<E> {

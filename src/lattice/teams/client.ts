@@ -7,6 +7,10 @@ import { LatticeClientError } from "./errors.ts";
 import { probeCloud, type CloudProbe } from "./probe-cloud.ts";
 import { normalizeCloudUrl } from "./cloud-url.ts";
 import { createLatticeTrpcClient, toLatticeClientError, type LatticeTrpcClient } from "./trpc-client.ts";
+import type { CurrentRow, PullPage, PushEntry, PushResult, SharedTable, ShareResult } from "../sync/types.ts";
+import type { ColumnSpec } from "../config/config.ts";
+import { noAnswerError, requestTimeoutMs, timeoutSignal } from "./request-timeout.ts";
+import { unreachableError } from "./errors.ts";
 
 // The server's answers, spelled out instead of inferred from its router so that the published
 // .d.ts holds no server types. Each method returns the router's own answer, so `tsc` (typecheck and
@@ -160,11 +164,13 @@ export class TeamsClient {
   readonly connection: SavedConnection | null;
   readonly home: string | undefined;
   private readonly trpc: LatticeTrpcClient;
+  private readonly token: string;
 
   constructor(options: { cloud: string; token: string; connection?: SavedConnection; home?: string }) {
     this.cloud = normalizeCloudUrl(options.cloud);
     this.connection = options.connection ?? null;
     this.home = options.home;
+    this.token = options.token;
     this.trpc = createLatticeTrpcClient(this.cloud, options.token);
   }
 
@@ -375,6 +381,75 @@ export class TeamsClient {
   async destroy(confirm: string): Promise<{ team: { id: string; name: string }; destroyed: boolean; localRemoved: boolean }> {
     const result = await this.call(() => this.trpc.teams.destroy.mutate({ confirm }));
     return { ...result, localRemoved: this.forgetLocally() };
+  }
+
+  // ---- sync: the wire calls (the sync engine in latticesql/sync drives them for a project) ----
+
+  /** Registers a table for the team, or adds its new columns (additive only). */
+  shareTable(spec: { table: string; primaryKey?: string; columns: Record<string, ColumnSpec | string> }): Promise<ShareResult> {
+    return this.call(() => this.trpc.sync.share.mutate(spec));
+  }
+
+  sharedTables(): Promise<SharedTable[]> {
+    return this.call(() => this.trpc.sync.tables.query()) as Promise<SharedTable[]>;
+  }
+
+  /** Up to 1000 outbox entries; one result per entry, in order. Safe to retry with the same ids. */
+  async pushChanges(entries: PushEntry[]): Promise<PushResult[]> {
+    return (await this.call(() => this.trpc.sync.push.mutate({ entries }))).results;
+  }
+
+  /** The feed after `since`, oldest first, at most `limit` (≤ 10,000) changes. */
+  pullChanges(since: number, limit?: number): Promise<PullPage> {
+    return this.call(() => this.trpc.sync.pull.query(limit === undefined ? { since } : { since, limit })) as Promise<PullPage>;
+  }
+
+  /** The team's current version of some rows; keys not in the result are not shared. */
+  currentRows(table: string, pks: (string | number)[]): Promise<{ rows: CurrentRow[]; owners: Record<string, string> }> {
+    return this.call(() => this.trpc.sync.rows.query({ table, pks }));
+  }
+
+  /** Which of these file hashes the workspace lacks. */
+  missingBlobs(hashes: string[]): Promise<string[]> {
+    return this.call(() => this.trpc.sync.missingBlobs.query({ hashes }));
+  }
+
+  async putBlob(sha256: string, bytes: Uint8Array): Promise<void> {
+    await this.blobRequest("PUT", sha256, bytes);
+  }
+
+  /** A shared file's bytes (the caller verifies the hash). */
+  async getBlob(sha256: string): Promise<Buffer> {
+    return this.blobRequest("GET", sha256);
+  }
+
+  private async blobRequest(method: "GET" | "PUT", sha256: string, body?: Uint8Array): Promise<Buffer> {
+    const ms = requestTimeoutMs();
+    const limit = timeoutSignal(ms);
+    let response: Response;
+    let bytes: Buffer;
+    try {
+      response = await fetch(`${this.cloud}/api/v1/sync/blobs/${encodeURIComponent(sha256)}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body ? { "content-type": "application/octet-stream" } : {}) },
+        body: body as BodyInit | undefined,
+        signal: limit.signal,
+      });
+      bytes = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      if (limit.timedOut()) throw noAnswerError(this.cloud, ms, error);
+      throw unreachableError(this.cloud, error);
+    }
+    if (!response.ok) {
+      let message = `${method} blob ${sha256}: HTTP ${response.status}`;
+      try {
+        message = (JSON.parse(bytes.toString("utf8")) as { error: { message: string } }).error.message;
+      } catch {
+        // not our JSON error: keep the status line
+      }
+      throw new LatticeClientError(response.status === 401 ? "TOKEN_REJECTED" : "SERVER", message, { httpStatus: response.status });
+    }
+    return bytes;
   }
 
   /** Is the server up, is the token still good, what is my role? Reports problems in the result; never throws. */

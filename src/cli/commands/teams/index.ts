@@ -11,6 +11,7 @@ import { registerCommand } from "./register.ts";
 import { revokeInviteCommand } from "./revoke-invite.ts";
 import { setRoleCommand } from "./set-role.ts";
 import { statusCommand } from "./status.ts";
+import { syncCommands } from "./sync.ts";
 
 export const teamsCommands = [
   registerCommand,
@@ -26,4 +27,5 @@ export const teamsCommands = [
   forgetCommand,
   destroyCommand,
   statusCommand,
+  ...syncCommands,
 ];
