@@ -563,7 +563,9 @@ export class SyncProject {
       written = await replicator.put(change.table, row, { _lattice_owner: change.owner ?? NO_OWNER, _lattice_version: change.version ?? 0 }, { newerBy: "_lattice_version" });
     } else {
       const local = await x.one(`SELECT _lattice_owner AS owner FROM ${table} WHERE ${pkColumn} = ?`, [key]);
-      if (change.kind === "unlink" && local?.owner === this.me.userId) {
+      if (!local || local.owner === null) {
+        // Not linked here (a row of your own that you unlinked, or never shared): the team's copy left, yours stays.
+      } else if (change.kind === "unlink" && local.owner === this.me.userId) {
         // Your row left the team (you were removed, or unlinked it elsewhere): it stays here, unlinked.
         written = (await x.run(`UPDATE ${table} SET _lattice_owner = NULL, _lattice_version = 0 WHERE ${pkColumn} = ?`, [key])) > 0;
       } else written = await replicator.remove(change.table, key);
