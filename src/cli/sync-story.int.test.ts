@@ -137,4 +137,17 @@ describe("sync story: share, link, push, pull, ownership, kick", () => {
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/\nProject: {5}lattice\.config\.yml\nShared: {6}tasks \(1 row: 1 linked, 1 yours\)\nPending: {5}0 rows to push\nCursor: {6}\d+ \(last pull \d{4}-\d\d-\d\d \d\d:\d\d UTC, last push \d{4}-\d\d-\d\d \d\d:\d\d UTC\)\n/);
   });
+
+  it("Alice unlinks task-001: it stays in her project, unlinked; Carol's next pull drops it", async () => {
+    expect(await alice.run("teams", "unlink", "--team", "Atlas", "--table", "tasks", "--pk", "task-001")).toEqual({
+      code: 0,
+      stdout: "Unlinked 1 row of tasks (task-001).\npushed 1 change\n",
+      stderr: "",
+    });
+    // Her own unlink comes back in the feed and leaves her row alone.
+    expect((await alice.run("teams", "pull", "--team", "Atlas")).stdout).toBe("pulled 0 changes\n");
+    expect((await rows(alice, "tasks")).map((r) => r.id)).toEqual(["task-001"]);
+    expect((await carol.run("teams", "pull", "--team", "Atlas")).stdout).toBe("pulled 1 change (tasks: 1)\n");
+    expect(await rows(carol, "tasks")).toEqual([]);
+  });
 });

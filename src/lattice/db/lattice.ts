@@ -136,9 +136,10 @@ class Session {
 export interface Replicator {
   /**
    * Inserts or replaces the whole row, with extra (sync) columns set alongside. `newerBy`: replace
-   * only when the extra column's new value is greater (a version). True when it wrote.
+   * only when the extra column's new value is greater (a version); `onlyWhereSet`: replace only a
+   * row whose column is not null (a linked row). True when it wrote.
    */
-  put(entity: string, row: Row, extra: Record<string, unknown>, options?: { newerBy?: string }): Promise<boolean>;
+  put(entity: string, row: Row, extra: Record<string, unknown>, options?: { newerBy?: string; onlyWhereSet?: string }): Promise<boolean>;
   remove(entity: string, key: string | number): Promise<boolean>;
 }
 
@@ -582,7 +583,10 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
         const sql =
           `INSERT INTO ${entity.table} (${all.join(", ")}) VALUES (${all.map((_, i) => (dialect === "sqlite" ? "?" : `$${i + 1}`)).join(", ")}) ` +
           `ON CONFLICT (${key}) DO UPDATE SET ${all.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")}` +
-          (options.newerBy ? ` WHERE excluded.${quoteIdentifier(options.newerBy)} > ${entity.table}.${quoteIdentifier(options.newerBy)}` : "");
+          where([
+            options.newerBy ? `excluded.${quoteIdentifier(options.newerBy)} > ${entity.table}.${quoteIdentifier(options.newerBy)}` : "",
+            options.onlyWhereSet ? `${entity.table}.${quoteIdentifier(options.onlyWhereSet)} IS NOT NULL` : "",
+          ]);
         const written = await session.x.run(sql, [...params, ...extraNames.map((n) => extra[n])]);
         if (written === 0) return false;
         if (this.listenerCount("change") > 0) session.events.push({ entity: name, op: "update", key: row[entity.definition.primaryKey] as Key, row, replay: true });
@@ -835,6 +839,11 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
   private notFound(entity: CompiledEntity, key: Key): LatticeError {
     return new LatticeError("NOT_FOUND", `${entity.definition.name}: no row with ${entity.definition.primaryKey} ${JSON.stringify(key)}`);
   }
+}
+
+function where(conditions: string[]): string {
+  const set = conditions.filter(Boolean);
+  return set.length ? ` WHERE ${set.join(" AND ")}` : "";
 }
 
 /** An encrypted column's wrong value is refused without being echoed: it may be the secret itself. */

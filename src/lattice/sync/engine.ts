@@ -57,6 +57,13 @@ export interface PullReport {
   restored: number;
   /** Local edits dropped because the team's row changed meanwhile (the row is the team's now). */
   discarded: { table: string; pk: string | number }[];
+  /**
+   * Team rows not applied because you hold an unlinked row with the same key: yours is kept; the
+   * team's arrives on the pull after you rename or delete yours.
+   */
+  collisions: { table: string; pk: string | number; owner: string }[];
+  /** Changes that could not be applied (a files row whose bytes the server does not have). */
+  skipped: { table: string; pk: string | number; reason: string }[];
   cursor: number;
 }
 
@@ -445,12 +452,15 @@ export class SyncProject {
           await x.run(`DELETE FROM _lattice_refusals WHERE entity = ? AND pk = ?`, [g.entity, g.pk]);
         } else {
           (result.status === "stale" ? report.stale : report.refused).push(result);
-          // The team's version comes back on the next pull (restore); the local edits are void.
+          // The team's version comes back on the next pull (restore); the local edits are void. A
+          // refused link (the key is another member's row) keeps your row, unlinked: it is yours.
+          const collision = result.op === "link" && result.status === "refused";
+          if (collision && pkColumn) await x.run(`UPDATE ${table} SET _lattice_owner = NULL, _lattice_version = 0 WHERE json_quote(${pkColumn}) = ?`, [g.pk]);
           await x.run(`DELETE FROM _lattice_outbox WHERE entity = ? AND pk = ?`, [g.entity, g.pk]);
           await x.run(
             `INSERT INTO _lattice_refusals (entity, pk, status, reason, at, restored) VALUES (?, ?, ?, ?, ?, 0)
              ON CONFLICT (entity, pk) DO UPDATE SET status = excluded.status, reason = excluded.reason, at = excluded.at, restored = 0`,
-            [g.entity, g.pk, result.status, result.reason ?? result.status, now],
+            [g.entity, g.pk, collision ? "collision" : result.status, result.reason ?? result.status, now],
           );
         }
         await x.run(`DELETE FROM _lattice_inflight WHERE entry_id = ?`, [g.id]);
@@ -464,7 +474,7 @@ export class SyncProject {
   /** Applies every change since the saved cursor, then restores rows whose push was refused. */
   async pull(): Promise<PullReport> {
     await this.bindTeam();
-    const report: PullReport = { pulled: 0, byTable: {}, schema: [], restored: 0, discarded: [], cursor: 0 };
+    const report: PullReport = { pulled: 0, byTable: {}, schema: [], restored: 0, discarded: [], collisions: [], skipped: [], cursor: 0 };
     const x = this.db.sqlExecutor();
     let cursor = Number((await getState(x, "cursor")) ?? 0);
     const start = cursor;
@@ -523,11 +533,21 @@ export class SyncProject {
 
   /** Blobs first (a files row needs its bytes), then the rows in one replay transaction with the cursor. */
   private async applyRows(changes: FeedChange[], owners: Record<string, string>, report: PullReport): Promise<void> {
+    const skip = new Set<number>();
     for (const change of changes) {
       if (change.kind !== "upsert" || change.table !== "files" || !change.row) continue;
       const sha256 = change.row.sha256;
       if (typeof sha256 !== "string" || hasBlob(this.db.projectDir, sha256)) continue;
-      const bytes = await this.client.getBlob(sha256);
+      let bytes: Buffer;
+      try {
+        bytes = await this.client.getBlob(sha256);
+      } catch (error) {
+        if ((error as { httpStatus?: number }).httpStatus !== 404) throw error;
+        // A files row written into the team's Postgres without its bytes: it cannot exist here.
+        skip.add(change.seq);
+        report.skipped.push({ table: "files", pk: sha256, reason: "the server has no bytes for this file (the row was written without them)" });
+        continue;
+      }
       const stored = await attachBlobBytes(bytes, this.db.projectDir, { name: String(change.row.name ?? sha256) });
       if (stored.sha256 !== sha256) throw new LatticeError("BLOB_CORRUPT", `files ${sha256}: the server sent bytes that hash to ${stored.sha256}; nothing was applied`);
     }
@@ -537,10 +557,21 @@ export class SyncProject {
       for (const [id, email] of Object.entries(owners)) {
         await x.run(`INSERT INTO _lattice_owners (id, email) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET email = excluded.email`, [id, email]);
       }
-      for (const change of changes) await this.applyChange(x, replicator, change, pending, report);
+      for (const change of changes) if (!skip.has(change.seq)) await this.applyChange(x, replicator, change, pending, report);
       await setState(x, "cursor", String(changes.at(-1)!.seq));
       await setReplaying(x, false);
     }, { replay: true });
+  }
+
+  /** The team's row meets an unlinked local row with its key: yours stays, the team's waits (restore). */
+  private async collide(x: SqlExecutor, table: string, keyJson: string, owner: string | null, report: PullReport): Promise<void> {
+    const name = owner === null ? "no member" : await this.ownerName(x, owner);
+    report.collisions.push({ table, pk: JSON.parse(keyJson) as string | number, owner: name });
+    await x.run(
+      `INSERT INTO _lattice_refusals (entity, pk, status, reason, at, restored) VALUES (?, ?, 'collision', ?, ?, 0)
+       ON CONFLICT (entity, pk) DO UPDATE SET status = excluded.status, reason = excluded.reason, at = excluded.at, restored = 0`,
+      [table, keyJson, `your unlinked row has the same key as the team's row (owned by ${name}); rename or delete yours to receive the team's`, new Date().toISOString()],
+    );
   }
 
   private async pendingKeys(): Promise<Set<string>> {
@@ -560,7 +591,11 @@ export class SyncProject {
       const row: Record<string, unknown> = {};
       const columns = this.db.describe(change.table).columns;
       for (const column of columns) if (column.name in change.row!) row[column.name] = fromWire(column, change.row![column.name]);
-      written = await replicator.put(change.table, row, { _lattice_owner: change.owner ?? NO_OWNER, _lattice_version: change.version ?? 0 }, { newerBy: "_lattice_version" });
+      written = await replicator.put(change.table, row, { _lattice_owner: change.owner ?? NO_OWNER, _lattice_version: change.version ?? 0 }, { newerBy: "_lattice_version", onlyWhereSet: "_lattice_owner" });
+      if (!written) {
+        const local = await x.one(`SELECT _lattice_owner AS owner FROM ${table} WHERE ${pkColumn} = ?`, [key]);
+        if (local && local.owner === null) await this.collide(x, change.table, keyJson, change.owner, report);
+      }
     } else {
       const local = await x.one(`SELECT _lattice_owner AS owner FROM ${table} WHERE ${pkColumn} = ?`, [key]);
       if (!local || local.owner === null) {
@@ -583,7 +618,8 @@ export class SyncProject {
 
   /** Rows whose push was refused or stale: back to the team's version (or out, if the team has none). */
   private async restore(): Promise<number> {
-    const refusals = await this.db.sqlExecutor().all(`SELECT entity, pk FROM _lattice_refusals WHERE restored = 0`);
+    const refusals = await this.db.sqlExecutor().all(`SELECT entity, pk, status FROM _lattice_refusals WHERE restored = 0`);
+    const collisions = new Set(refusals.filter((r) => r.status === "collision").map((r) => `${r.entity as string}\u0000${r.pk as string}`));
     let restored = 0;
     const byEntity = new Map<string, string[]>();
     for (const r of refusals) byEntity.set(r.entity as string, [...(byEntity.get(r.entity as string) ?? []), r.pk as string]);
@@ -603,6 +639,10 @@ export class SyncProject {
           for (const keyJson of part) {
             const key = JSON.parse(keyJson) as string | number;
             const team = found.get(keyJson);
+            if (collisions.has(`${entity}\u0000${keyJson}`)) {
+              const local = await x.one(`SELECT _lattice_owner AS owner FROM ${quoteIdentifier(entity)} WHERE ${quoteIdentifier(shared.primaryKey)} = ?`, [key]);
+              if (local && local.owner === null) continue; // your row still holds the key
+            }
             if (team) {
               const row: Record<string, unknown> = {};
               for (const column of columns) if (column.name in team.row) row[column.name] = fromWire(column, team.row[column.name]);

@@ -63,9 +63,11 @@ function keyList(keys: (string | number)[]): string {
 
 export function pushLines(report: PushReport): string[] {
   const lines = [`pushed ${plural(report.applied, "change")}${report.resent ? ` (${report.resent} re-sent from an interrupted push)` : ""}`];
-  for (const r of report.refused) lines.push(`refused ${r.table} ${r.pk}: ${r.reason ?? "refused"}`);
+  for (const r of report.refused) {
+    lines.push(`refused ${r.table} ${r.pk}: ${r.reason ?? "refused"}${r.op === "link" ? " (your row stays in your project, unlinked: give it another key to share it)" : ""}`);
+  }
   for (const r of report.stale) lines.push(`stale   ${r.table} ${r.pk}: ${r.reason ?? "stale"}`);
-  if (report.refused.length || report.stale.length) lines.push("The team's version of those rows comes back on your next pull.");
+  if (report.stale.length || report.refused.some((r) => r.op !== "link")) lines.push("The team's version of those rows comes back on your next pull.");
   return lines;
 }
 
@@ -78,6 +80,8 @@ export function pullLines(report: PullReport): string[] {
   lines.push(`pulled ${plural(report.pulled, "change")}${tables.length ? ` (${tables.join(", ")})` : ""}`);
   if (report.restored) lines.push(`restored ${plural(report.restored, "row")} to the team's version (after a refused or stale push)`);
   for (const d of report.discarded) lines.push(`discarded your unpushed edit of ${d.table} ${d.pk}: the team's row changed meanwhile`);
+  for (const c of report.collisions) lines.push(`kept your unlinked row ${c.table} ${c.pk}: the team has a row with that key (owned by ${c.owner}); rename or delete yours to receive the team's`);
+  for (const k of report.skipped) lines.push(`skipped ${k.table} ${k.pk}: ${k.reason}`);
   return lines;
 }
 

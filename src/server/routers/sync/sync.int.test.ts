@@ -148,6 +148,13 @@ describe("push and pull", () => {
     expect(feed[0]!.row).not.toContain("sk-plain-secret");
     const page = await as(bob).sync.pull({ since: 0 });
     expect(page.changes[1]!.row).toMatchObject({ value: "sk-plain-secret", createdAt: "2026-12-02T10:00:00+00:00" });
+    // A secret that merely starts with "enc:" is still a secret: sealed, and read back as sent.
+    await as(alice).sync.push({ entries: [{ id: id(), table: "secrets", op: "link", pk: "ODD", row: { name: "ODD", kind: "x", value: "enc:not-really-sealed", createdAt: at, updatedAt: at } }] });
+    expect((await sql(`SELECT value FROM lattice_data.secrets WHERE name = 'ODD'`))[0]!.value).not.toBe("enc:not-really-sealed");
+    // One sealed under another key (SQL, an old key) does not block the feed: it leaves sealed.
+    await sql(`UPDATE lattice_data.secrets SET value = 'enc:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' WHERE name = 'OPENAI_API_KEY'`);
+    const later = await as(bob).sync.pull({ since: page.cursor });
+    expect(later.changes.map((c) => (c.row as { value: string }).value)).toEqual(["enc:not-really-sealed", "enc:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]);
   });
 
   it("refuses malformed pushes whole, with nothing applied", async () => {

@@ -58,7 +58,15 @@ function openRow(spec: SharedTableSpec | undefined, row: Record<string, unknown>
   if (!spec) return row;
   for (const [name, column] of Object.entries(spec.columns)) {
     const value = row[name];
-    if (column.encrypted && typeof value === "string" && isEncryptedValue(value)) row[name] = decryptValue(value, workspaceKey());
+    if (column.encrypted && typeof value === "string" && isEncryptedValue(value)) {
+      try {
+        row[name] = decryptValue(value, workspaceKey());
+      } catch {
+        // Sealed with another key (written by SQL, or under an old LATTICE_ENCRYPTION_KEY): it leaves
+        // as the sealed text it is, never blocking the feed; the member reads that text back.
+        console.warn(`[lattice] sync: ${spec.name}.${name} of one row cannot be opened with the workspace key; sent sealed`);
+      }
+    }
   }
   return row;
 }

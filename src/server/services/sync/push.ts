@@ -4,13 +4,13 @@
 import { z } from "zod";
 import { encodeValue } from "../../../lattice/db/columns.ts";
 import { LatticeError } from "../../../lattice/config/errors.ts";
-import { encryptValue, isEncryptedValue } from "../../../lattice/crypto/encrypted-value.ts";
+import { encryptValue } from "../../../lattice/crypto/encrypted-value.ts";
 import type { ColumnSpec } from "../../../lattice/config/config.ts";
 import { quoteIdentifier } from "../../../lattice/db/driver.ts";
 import type { PrismaClient } from "../../db.ts";
 import { AppError } from "../../errors.ts";
 import type { Principal } from "../../auth/principal.ts";
-import { FEED_LOCK, findSharedTables, notShared, qualified, sqlExecutor, SYNC_TRANSACTION, type SharedTableSpec } from "./tables.ts";
+import { FEED_LOCK, findSharedTables, notShared, qualified, sqlExecutor, syncTransaction, type SharedTableSpec } from "./tables.ts";
 import { workspaceKey } from "./workspace-key.ts";
 
 export const MAX_PUSH_ENTRIES = 1000;
@@ -88,7 +88,8 @@ function storedValue(spec: ColumnSpec, value: unknown, where: string): unknown {
     if (error instanceof LatticeError) throw new AppError("UNPROCESSABLE_CONTENT", spec.encrypted ? `${where}: expected text` : error.message);
     throw error;
   }
-  if (spec.encrypted && typeof encoded === "string" && !isEncryptedValue(encoded)) return encryptValue(encoded, workspaceKey());
+  // Always sealed: what a member sends is plain text (their library opened it), even when it starts with "enc:".
+  if (spec.encrypted && typeof encoded === "string") return encryptValue(encoded, workspaceKey());
   return encoded;
 }
 
@@ -136,7 +137,7 @@ export async function pushChanges(prisma: PrismaClient, principal: Principal, ra
     return { entry, spec, pk, row };
   });
 
-  return prisma.$transaction(async (tx) => {
+  return syncTransaction(prisma, async (tx) => {
     const x = sqlExecutor(tx);
     // The feed lock first: no other writer changes a shared row between the checks and the writes.
     await x.one(`SELECT 1 AS locked FROM pg_advisory_xact_lock(${FEED_LOCK})`);
@@ -255,5 +256,5 @@ export async function pushChanges(prisma: PrismaClient, principal: Principal, ra
       );
     }
     return { results: entries.map((entry) => done.get(entry.id) ?? results.get(entry.id)!) };
-  }, SYNC_TRANSACTION);
+  });
 }

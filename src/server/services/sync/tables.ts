@@ -15,7 +15,26 @@ export const SYNC_COLUMNS = ["_lattice_owner", "_lattice_version", "_lattice_upd
 /** A shared table's primary key is text or integer: the feed and the outbox carry it as text. */
 const KEY_TYPES = new Set(["text", "integer"]);
 /** Interactive transactions of sync wait for the feed lock behind other writers. */
-export const SYNC_TRANSACTION = { maxWait: 30_000, timeout: 120_000 } as const;
+export const SYNC_TRANSACTION = { maxWait: 30_000, timeout: 60_000 } as const;
+
+/**
+ * A sync transaction; one that could not finish in time (the feed lock held by a long SQL
+ * transaction on the team's database) is a 503 that says so, with nothing applied.
+ */
+export async function syncTransaction<T>(prisma: PrismaClient, fn: (tx: DbClient) => Promise<T>): Promise<T> {
+  try {
+    return await prisma.$transaction((tx) => fn(tx), SYNC_TRANSACTION);
+  } catch (error) {
+    if ((error as { code?: string }).code === "P2028") {
+      throw new AppError(
+        "SERVICE_UNAVAILABLE",
+        "The team's database is busy: a transaction has held the shared tables for over a minute (a long SQL transaction on lattice_data?). Nothing was applied; try again.",
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
 
 export interface SharedTableSpec extends EntitySpec {
   sharedBy: string | null;
@@ -139,7 +158,7 @@ export interface ShareResult {
  */
 export async function shareTable(prisma: PrismaClient, principal: Principal, raw: { table: unknown; primaryKey?: unknown; columns: unknown }): Promise<ShareResult> {
   const spec = parseTableSpec(raw);
-  return prisma.$transaction(async (tx) => {
+  return syncTransaction(prisma, async (tx) => {
     const x = sqlExecutor(tx);
     await x.one(`SELECT 1 AS locked FROM pg_advisory_xact_lock(${FEED_LOCK})`);
     // The same lock a Postgres-backed Lattice takes to apply its schema on this database.
@@ -176,7 +195,7 @@ export async function shareTable(prisma: PrismaClient, principal: Principal, raw
     if (!registered && existed) await x.run(`UPDATE ${qualified(spec.name)} SET _lattice_version = _lattice_version`);
     const rows = Number((await x.one(`SELECT count(*) AS n FROM ${qualified(spec.name)}`))!.n);
     return { table: spec.name, created: !registered, addedColumns, rows, primaryKey: spec.primaryKey, columns: spec.columns };
-  }, SYNC_TRANSACTION);
+  });
 }
 
 /**
