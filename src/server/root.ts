@@ -8,6 +8,7 @@ import { staticRouter } from "./routers/static/index.ts";
 import { bindingsRouter } from "./routers/bindings/index.ts";
 import { storageTokensRouter } from "./routers/storage-tokens/index.ts";
 import { syncRouter } from "./routers/sync/index.ts";
+import { sharedDataRouter } from "./routers/shared-data/index.ts";
 
 export const appRouter = router({
   account: accountRouter,
@@ -19,6 +20,7 @@ export const appRouter = router({
   bindings: bindingsRouter,
   storageTokens: storageTokensRouter,
   sync: syncRouter,
+  sharedData: sharedDataRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -3,9 +3,13 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 
-type IconName = "kv" | "static" | "team" | "tokens";
+type IconName = "shared" | "kv" | "static" | "team" | "tokens";
 
 const SECTIONS: { heading?: string; items: { href: string; label: string; icon: IconName }[] }[] = [
+  {
+    heading: "Data",
+    items: [{ href: "/shared", label: "Shared data", icon: "shared" }],
+  },
   {
     heading: "Platform",
     items: [
@@ -57,6 +61,7 @@ export function SidebarNav() {
 }
 
 const ICON_PATHS: Record<IconName, string> = {
+  shared: "M4 4h16a1 1 0 0 1 1 1v14a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1Zm-1 6h18M3 15h18M9 10v10",
   kv: "M4 6c0-1.1 3.6-2 8-2s8 .9 8 2-3.6 2-8 2-8-.9-8-2Zm0 0v12c0 1.1 3.6 2 8 2s8-.9 8-2V6M4 12c0 1.1 3.6 2 8 2s8-.9 8-2",
   static: "M12 21a9 9 0 1 0 0-18 9 9 0 0 0 0 18Zm0 0c2.5-2.4 3.8-5.4 3.8-9S14.5 5.4 12 3m0 18c-2.5-2.4-3.8-5.4-3.8-9S9.5 5.4 12 3M3.5 9h17M3.5 15h17",
   team: "M16 19v-1a4 4 0 0 0-4-4H7a4 4 0 0 0-4 4v1m13-8a3 3 0 1 0 0-6m5 14v-1a4 4 0 0 0-3-3.9M12.5 8a3 3 0 1 1-6 0 3 3 0 0 1 6 0Z",
