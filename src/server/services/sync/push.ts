@@ -248,6 +248,8 @@ export async function pushChanges(prisma: PrismaClient, principal: Principal, ra
       await x.run(`DELETE FROM ${qualified(spec.name)} WHERE ${quoteIdentifier(spec.primaryKey)} = ANY($1::${pkType}[])`, [keys]);
     }
     await x.one(`SELECT set_config('lattice.delete_kind', '', true)`);
+    // A retry comes within minutes; results are kept 30 days, then pruned as pushes go by.
+    await x.run(`DELETE FROM lattice_push_results WHERE created_at < now() - interval '30 days'`);
     const fresh = [...results.values()];
     if (fresh.length) {
       await x.run(

@@ -10,7 +10,7 @@ let cached: Buffer | undefined;
  * The key of encrypted columns (secrets.value) in the team's Postgres: LATTICE_ENCRYPTION_KEY, which
  * every server process of a workspace (and a Postgres-backed Lattice on it) must share. Without it
  * one is generated on first use and kept in the data dir (mode 0600), as the auth secret is: enough
- * for one process; several processes need the variable (docs/deploy.md).
+ * for one process; several processes need the variable (docs/sync.md, "Secrets").
  */
 export function workspaceKey(): Buffer {
   if (cached) return cached;
