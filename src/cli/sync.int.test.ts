@@ -63,8 +63,8 @@ interface Team {
 }
 
 /** One server on a fresh database; Alice registers team Atlas, Bob joins (through the proxy when asked). */
-async function startTeam(options: { bobViaProxy?: boolean; teamName?: string } = {}): Promise<Team> {
-  const teamName = options.teamName ?? "Atlas";
+async function startTeam(options: { bobViaProxy?: boolean } = {}): Promise<Team> {
+  const teamName = "Atlas";
   const t = await createTestDatabase();
   const server = await startServer({ databaseUrl: t.url });
   const proxy = options.bobViaProxy ? await startHoldingProxy(server.url) : null;
@@ -111,8 +111,8 @@ function exited(child: ChildProcess): Promise<NodeJS.Signals | number | null> {
 function localState(who: Member) {
   return who.sqlite((db) => ({
     cursor: Number((db.prepare(`SELECT value FROM _lattice_sync_state WHERE key = 'cursor'`).get() as { value: string } | undefined)?.value ?? 0),
-    outbox: (db.prepare(`SELECT entity, pk, op FROM _lattice_outbox ORDER BY id`).all() as { entity: string; pk: string; op: string }[]),
-    inflight: (db.prepare(`SELECT entity, pk, op FROM _lattice_inflight ORDER BY rowid`).all() as { entity: string; pk: string; op: string }[]),
+    outbox: db.prepare(`SELECT entity, pk, op FROM _lattice_outbox ORDER BY id`).all() as { entity: string; pk: string; op: string }[],
+    inflight: db.prepare(`SELECT entity, pk, op FROM _lattice_inflight ORDER BY rowid`).all() as { entity: string; pk: string; op: string }[],
   }));
 }
 
@@ -152,7 +152,10 @@ describe("crash: a CLI killed with SIGKILL at the worst moment", () => {
 
     proxy!.hold((r) => r.method === "POST" && r.path.startsWith("/api/trpc/sync.push"));
     const push = bob.spawn("teams", "push", "--team", "Atlas");
-    const held = await proxy!.nextHeld();
+    const held = await Promise.race([
+      proxy!.nextHeld(),
+      exited(push).then((code) => Promise.reject(new Error(`lattice teams push ended (${code}) before the server answered`))),
+    ]);
     push.kill("SIGKILL");
     expect(await exited(push)).toBe("SIGKILL");
     proxy!.passThrough();
@@ -200,7 +203,7 @@ describe("crash: a CLI killed with SIGKILL at the worst moment", () => {
     proxy!.hold((r) => r.path.startsWith("/api/trpc/sync.pull") && ++pages > 2);
     const pull = bob.spawn("teams", "pull", "--team", "Atlas");
     let cursor = start;
-    while (cursor <= shareSeq) {
+    while (cursor <= shareSeq && pull.exitCode === null) {
       await new Promise((resolve) => setTimeout(resolve, 5));
       try {
         cursor = localState(bob).cursor;
