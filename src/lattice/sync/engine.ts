@@ -18,6 +18,7 @@ import { quoteIdentifier } from "../db/driver.ts";
 import { Lattice, type EntityInfo, type Replicator } from "../db/lattice.ts";
 import { attachBlobBytes, hasBlob, readBlob } from "../framework/blob-store.ts";
 import { registerNativeEntities } from "../framework/native-entities.ts";
+import { sha256Hex } from "../storage/deploy-files.ts";
 import type { TeamsClient } from "../teams/client.ts";
 import { columnsToAdd, writeSharedEntity } from "./config-writer.ts";
 import { ensureStateTables, getState, installCapture, recordShared, setReplaying, setState, sharedTables, type LocalShared } from "./local-state.ts";
@@ -548,8 +549,10 @@ export class SyncProject {
         report.skipped.push({ table: "files", pk: sha256, reason: "the server has no bytes for this file (the row was written without them)" });
         continue;
       }
-      const stored = await attachBlobBytes(bytes, this.db.projectDir, { name: String(change.row.name ?? sha256) });
-      if (stored.sha256 !== sha256) throw new LatticeError("BLOB_CORRUPT", `files ${sha256}: the server sent bytes that hash to ${stored.sha256}; nothing was applied`);
+      // Checked before storing: damaged bytes must not land in data/blobs (under their own hash).
+      const actual = sha256Hex(bytes);
+      if (actual !== sha256) throw new LatticeError("BLOB_CORRUPT", `files ${sha256}: the server sent bytes that hash to ${actual}; nothing was applied`);
+      await attachBlobBytes(bytes, this.db.projectDir, { name: String(change.row.name ?? sha256) });
     }
     const pending = await this.pendingKeys();
     await this.db.withSql(async (x, replicator) => {
