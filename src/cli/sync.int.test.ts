@@ -442,7 +442,7 @@ describe("a team's data in motion: replay guard, secrets, files, direct SQL, sch
       code: 1,
       stdout: "",
       stderr:
-        'lattice: tasks: column "estimate" is text in the database but integer in the config; changing a type is not automatic (it could lose data): put the type back, or add a new column and copy the values\n',
+        "lattice: tasks: column \"estimate\" is text in the team's table but integer in yours; changing a type is not automatic (it could lose data): put the type back, or add a new column and copy the values\n",
     });
     expect(await team.sql(`SELECT columns FROM lattice_shared_tables WHERE name = 'tasks'`)).toEqual(registeredNow);
     expect(await head(team)).toBe(headAfter);
@@ -523,7 +523,7 @@ describe("bad input: clear 4xx or one-line CLI errors, nothing changed, never a 
       [alice, ["teams", "unlink", "--team", "Atlas", "--table", "tasks", "--pk", "task-002"], failed(1, "only a row's owner can unlink it: task-002 (owned by bob@example.com)")],
       [alice, ["teams", "push", "--team", "Borealis"], otherTeam],
       [alice, ["teams", "pull", "--team", "Borealis"], otherTeam],
-      [bob, ["teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-001"], { code: 0, stdout: "No rows linked.\nalready linked: tasks task-001 (owner: alice@example.com)\n", stderr: "" }],
+      [bob, ["teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-001"], { code: 1, stdout: "No rows linked.\nalready linked: tasks task-001 (owner: alice@example.com)\n", stderr: "" }],
     ];
     for (const [who, args, expected] of cases) expect(await who.run(...args), args.join(" ")).toEqual(expected);
     expect(await snapshot()).toEqual(before);

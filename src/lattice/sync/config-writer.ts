@@ -39,12 +39,21 @@ export function writeSharedEntity(file: string, table: string, shared: { primary
   if (!add.length) return;
   const document = parseDocument(fs.readFileSync(file, "utf8"));
   if (!isMap(document.get("entities"))) document.set("entities", document.createNode({}));
+  // `entities: {}` is a flow map: the entity written into it should read like the rest of the file.
+  const entities = document.get("entities");
+  if (isMap(entities)) entities.flow = false;
+  // A column with options on one line, `due: { type: text, nullable: true }`, as lattice init writes them.
+  const columnNode = (spec: ColumnSpec) => {
+    const node = document.createNode(yamlColumn(spec));
+    if (isMap(node)) node.flow = true;
+    return node;
+  };
   if (!document.hasIn(["entities", table])) {
-    const columns = Object.fromEntries(Object.entries(shared.columns).map(([name, spec]) => [name, yamlColumn(spec)]));
-    const entity = shared.primaryKey === "id" ? { columns } : { primaryKey: shared.primaryKey, columns };
-    document.setIn(["entities", table], document.createNode(entity));
+    const entity = document.createNode(shared.primaryKey === "id" ? { columns: {} } : { primaryKey: shared.primaryKey, columns: {} });
+    document.setIn(["entities", table], entity);
+    for (const [name, spec] of Object.entries(shared.columns)) document.setIn(["entities", table, "columns", name], columnNode(spec));
   } else {
-    for (const name of add) document.setIn(["entities", table, "columns", name], document.createNode(yamlColumn(shared.columns[name]!)));
+    for (const name of add) document.setIn(["entities", table, "columns", name], columnNode(shared.columns[name]!));
   }
   const temp = `${file}.${process.pid}.tmp`;
   fs.writeFileSync(temp, document.toString());

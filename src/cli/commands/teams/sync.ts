@@ -138,7 +138,8 @@ export const linkCommand: CommandSpec = {
     if (report.missing.length) lines.push(`no such row in ${report.table}: ${keyList(report.missing)}`);
     if (report.linked.length) lines.push(...pushLines(report.push));
     context.out(lines.join("\n") + "\n");
-    if (report.missing.length || report.push.refused.length || report.push.stale.length) process.exitCode = 1;
+    const othersRows = report.alreadyLinked.some((a) => a.owner !== "you");
+    if (report.missing.length || othersRows || report.push.refused.length || report.push.stale.length) process.exitCode = 1;
   },
 };
 

@@ -179,7 +179,11 @@ export async function shareTable(prisma: PrismaClient, principal: Principal, raw
     try {
       await applyEntity(x, spec);
     } catch (error) {
-      if (error instanceof LatticeError) throw new AppError("CONFLICT", error.message.replace(/^entities\./, ""));
+      if (error instanceof LatticeError) {
+        // The library speaks of its own database and config; here they are the team's table and yours.
+        const message = error.message.replace(/^entities\./, "").replaceAll("in the database", "in the team's table").replaceAll("in the config", "in yours");
+        throw new AppError("CONFLICT", message);
+      }
       throw error;
     }
     await installSync(x, spec);
