@@ -354,6 +354,27 @@ describe("a team's data in motion: replay guard, secrets, files, direct SQL, sch
     await team.sql(`UPDATE lattice_blobs SET bytes = $2 WHERE sha256 = $1`, [v2sha, v2]);
     expect(await ok(bob.run("teams", "pull", "--team", "Atlas"))).toBe("pulled 1 change (files: 1)\n");
     expect(fs.readFileSync(path.join(bob.dir, "data/blobs", v2sha)).equals(v2)).toBe(true);
+
+    // Rows written around the library's rules by SQL (a name that would be a path, bytes never
+    // uploaded) are skipped with the reason (missing bytes first: they are fetched before the rows
+    // are applied); the feed goes on and later changes arrive.
+    const missing = "f".repeat(64);
+    await team.sql(`INSERT INTO lattice_data.files (sha256, name, size, "mimeType", "createdAt") VALUES ($1, '../../evil', 1, 'text/plain', now())`, [v2sha.replace(/^./, "0")]);
+    await team.sql(`UPDATE lattice_data.files SET name = '../../evil' WHERE sha256 = $1`, [sha256]);
+    await team.sql(`INSERT INTO lattice_data.files (sha256, name, size, "mimeType", "createdAt") VALUES ($1, 'ghost.txt', 1, 'text/plain', now())`, [missing]);
+    await team.sql(`UPDATE lattice_data.files SET name = 'contract-final.pdf' WHERE sha256 = $1`, [v2sha]);
+    const skipped = await bob.run("teams", "pull", "--team", "Atlas");
+    expect(skipped.code, skipped.stderr).toBe(0);
+    expect(skipped.stdout.split("\n").filter(Boolean)).toEqual([
+      "pulled 1 change (files: 1)",
+      `skipped files ${v2sha.replace(/^./, "0")}: the server has no bytes for this file (the row was written without them)`,
+      `skipped files ${missing}: the server has no bytes for this file (the row was written without them)`,
+      expect.stringMatching(new RegExp(`^skipped files ${sha256}: a file name must be .+ with no slash, backslash or control character$`)),
+    ]);
+    expect(bob.sqlite((db) => db.prepare(`SELECT sha256, name FROM files ORDER BY name`).all())).toEqual([
+      { sha256: v2sha, name: "contract-final.pdf" },
+      { sha256, name: "contract.pdf" },
+    ]);
   });
 
   it("direct SQL on the team's Postgres reaches members; such a row is owned by nobody and a member's edit of it is refused", async () => {

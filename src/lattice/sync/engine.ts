@@ -16,7 +16,7 @@ import { LatticeError } from "../config/errors.ts";
 import type { SqlExecutor } from "../db/driver.ts";
 import { quoteIdentifier } from "../db/driver.ts";
 import { Lattice, type EntityInfo, type Replicator } from "../db/lattice.ts";
-import { attachBlobBytes, hasBlob, readBlob } from "../framework/blob-store.ts";
+import { attachBlobBytes, hasBlob, isSha256, readBlob } from "../framework/blob-store.ts";
 import { registerNativeEntities } from "../framework/native-entities.ts";
 import { sha256Hex } from "../storage/deploy-files.ts";
 import type { TeamsClient } from "../teams/client.ts";
@@ -99,6 +99,8 @@ export interface LocalSyncStatus {
 /** Owner of rows written straight into the team's Postgres (no member): linked, owned by nobody here. */
 const NO_OWNER = "";
 const PUSH_BATCH = 1000;
+/** Refusals of one pulled row that skip it (reported) rather than stop the pull. */
+const SKIPPABLE = new Set(["INVALID_VALUE", "UNKNOWN_COLUMN", "BLOB_MISSING", "DUPLICATE_KEY"]);
 const KEY_CHUNK = 500;
 
 interface Group {
@@ -538,7 +540,8 @@ export class SyncProject {
     for (const change of changes) {
       if (change.kind !== "upsert" || change.table !== "files" || !change.row) continue;
       const sha256 = change.row.sha256;
-      if (typeof sha256 !== "string" || hasBlob(this.db.projectDir, sha256)) continue;
+      if (!isSha256(sha256)) continue; // the row itself is refused below, as any row the library refuses
+      if (hasBlob(this.db.projectDir, sha256)) continue;
       let bytes: Buffer;
       try {
         bytes = await this.client.getBlob(sha256);
@@ -560,7 +563,17 @@ export class SyncProject {
       for (const [id, email] of Object.entries(owners)) {
         await x.run(`INSERT INTO _lattice_owners (id, email) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET email = excluded.email`, [id, email]);
       }
-      for (const change of changes) if (!skip.has(change.seq)) await this.applyChange(x, replicator, change, pending, report);
+      for (const change of changes) {
+        if (skip.has(change.seq)) continue;
+        try {
+          await this.applyChange(x, replicator, change, pending, report);
+        } catch (error) {
+          // A row the library refuses (written into the team's Postgres around its rules: a bad file
+          // name, a value of the wrong form) cannot be had here; it must not stop the feed for good.
+          if (!(error instanceof LatticeError) || !SKIPPABLE.has(error.code)) throw error;
+          report.skipped.push({ table: change.table, pk: change.pk ?? "", reason: error.message });
+        }
+      }
       await setState(x, "cursor", String(changes.at(-1)!.seq));
       await setReplaying(x, false);
     }, { replay: true });
