@@ -2,6 +2,7 @@
 //   static file (1 KB index.html)  vs nginx serving the same file
 //   KV GET / KV PUT                 vs pgbench -S (select-only) / -N (simple update) on the same Postgres
 //   the latticesql library          vs raw better-sqlite3 / pg doing the same work (bench/library.ts)
+//   sync push, pull, 1M first sync  vs bare SQLite ⇄ Postgres copies, and the anchors' published figures (bench/sync.ts)
 // Everything runs on this machine; wrk and pgbench share its cores with the servers, so read ratios.
 import fs from "node:fs";
 import os from "node:os";
@@ -11,14 +12,15 @@ import { applyMigrations } from "../src/server/db/migrate.ts";
 import { startTestPostgres, databaseUrl, withAdmin } from "../test/support/postgres.ts";
 import { startServer } from "../test/support/server.ts";
 import { libraryBench } from "./library.ts";
+import { syncBench } from "./sync.ts";
 import { withCpu, hostRequest, pgbench, pgbenchInit, row, sha256, startBareNode, startNginx, wrk, type Figure } from "./lib.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
 const PGBENCH_CLIENTS = Number(process.env.BENCH_PGBENCH_CLIENTS ?? 16);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-// BENCH_ONLY=static,kv-get,kv-put,library runs a subset (library alone needs neither nginx nor wrk).
-const ONLY = new Set((process.env.BENCH_ONLY ?? "static,kv-get,kv-put,library").split(","));
+// BENCH_ONLY=static,kv-get,kv-put,library,sync runs a subset (library and sync need neither nginx nor wrk).
+const ONLY = new Set((process.env.BENCH_ONLY ?? "static,kv-get,kv-put,library,sync").split(","));
 
 /** Runs `measure` ROUNDS times; for each position, the round with the median req/s. */
 function rounds(measure: () => Figure[]): Figure[] {
@@ -167,6 +169,11 @@ try {
     const library = await libraryBench(postgres.adminUrl);
     results.push(...library.lines);
     figures.library = library.figures;
+  }
+  if (ONLY.has("sync")) {
+    const sync = await syncBench(postgres.adminUrl);
+    results.push(...sync.lines);
+    figures.sync = sync.figures;
   }
   console.log(results.join("\n\n"));
   fs.mkdirSync(".test-output", { recursive: true });

@@ -133,6 +133,17 @@ function specOf(info: EntityInfo): { primaryKey: string; columns: Record<string,
   };
 }
 
+/** A key as `info`'s table stores it: a number for an integer key (the CLI passes text). */
+function keyOf(info: EntityInfo, raw: string | number): string | number {
+  const type = info.columns.find((c) => c.name === info.primaryKey)!.type;
+  if (type === "integer") {
+    const value = typeof raw === "number" ? raw : /^-?\d{1,16}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
+    if (!Number.isSafeInteger(value)) throw new LatticeError("INVALID_VALUE", `${info.name}.${info.primaryKey} is an integer key; "${raw}" is not a whole number`);
+    return value;
+  }
+  return String(raw);
+}
+
 export class SyncProject {
   db: Lattice;
   readonly client: TeamsClient;
@@ -140,6 +151,7 @@ export class SyncProject {
   private readonly options: SyncProjectOptions;
   private readonly me: { userId: string; teamId: string };
   private shared = new Map<string, LocalShared>();
+  private entityNames: { db: Lattice; names: Set<string> } | null = null;
 
   private constructor(configFile: string, client: TeamsClient, options: SyncProjectOptions, db: Lattice, me: { userId: string; teamId: string }) {
     this.configFile = configFile;
@@ -210,7 +222,9 @@ export class SyncProject {
   }
 
   private hasEntity(name: string): boolean {
-    return this.db.entities().some((e) => e.name === name);
+    // A Lattice's entities are fixed once it is open; entities() rebuilds every description per call.
+    if (this.entityNames?.db !== this.db) this.entityNames = { db: this.db, names: new Set(this.db.entities().map((e) => e.name)) };
+    return this.entityNames.names.has(name);
   }
 
   private async reopen(): Promise<void> {
@@ -233,14 +247,7 @@ export class SyncProject {
 
   /** A key as the table stores it: a number for an integer key (the CLI passes text). */
   keyValue(table: string, raw: string | number): string | number {
-    const info = this.db.describe(table);
-    const type = info.columns.find((c) => c.name === info.primaryKey)!.type;
-    if (type === "integer") {
-      const value = typeof raw === "number" ? raw : /^-?\d{1,16}$/.test(raw.trim()) ? Number(raw.trim()) : NaN;
-      if (!Number.isSafeInteger(value)) throw new LatticeError("INVALID_VALUE", `${table}.${info.primaryKey} is an integer key; "${raw}" is not a whole number`);
-      return value;
-    }
-    return String(raw);
+    return keyOf(this.db.describe(table), raw);
   }
 
   // ---- share ----
@@ -357,10 +364,13 @@ export class SyncProject {
 
   /** The oldest `limit` changed rows in the outbox, each with its last op and the version it was based on. */
   private async collapse(limit: number): Promise<Group[]> {
+    // Walks the outbox in id order and stops after `limit` rows: a GROUP BY over the whole outbox
+    // made every batch cost the outbox's size (a push of N rows cost N²/1000).
     const rows = await this.db.sqlExecutor().all(
-      `SELECT g.entity, g.pk, g.max_id, l.op AS last_op, l.base_version AS base
-       FROM (SELECT entity, pk, min(id) AS first_id, max(id) AS max_id FROM _lattice_outbox GROUP BY entity, pk ORDER BY first_id LIMIT ?) g
-       JOIN _lattice_outbox l ON l.id = g.max_id ORDER BY g.first_id`,
+      `SELECT f.entity, f.pk, l.id AS max_id, l.op AS last_op, l.base_version AS base
+       FROM (SELECT o.id AS first_id, o.entity, o.pk FROM _lattice_outbox o
+             WHERE NOT EXISTS (SELECT 1 FROM _lattice_outbox e WHERE e.entity = o.entity AND e.pk = o.pk AND e.id < o.id) ORDER BY o.id LIMIT ?) f
+       JOIN _lattice_outbox l ON l.id = (SELECT max(m.id) FROM _lattice_outbox m WHERE m.entity = f.entity AND m.pk = f.pk) ORDER BY f.first_id`,
       [limit],
     );
     return rows.map((r) => ({ entity: r.entity as string, pk: r.pk as string, maxId: Number(r.max_id), lastOp: r.last_op as string, base: Number(r.base) }));
@@ -388,11 +398,17 @@ export class SyncProject {
     const found = new Set<string>();
     const x = this.db.sqlExecutor();
     const byEntity = new Map<string, string[]>();
-    for (const g of groups) if (this.shared.has(g.entity) && this.hasEntity(g.entity)) byEntity.set(g.entity, [...(byEntity.get(g.entity) ?? []), g.pk]);
+    for (const g of groups) {
+      if (!this.shared.has(g.entity) || !this.hasEntity(g.entity)) continue;
+      if (!byEntity.has(g.entity)) byEntity.set(g.entity, []);
+      byEntity.get(g.entity)!.push(g.pk);
+    }
     for (const [entity, keys] of byEntity) {
       const pk = quoteIdentifier(this.shared.get(entity)!.primaryKey);
       for (const part of chunks(keys, KEY_CHUNK)) {
-        const rows = await x.all(`SELECT json_quote(${pk}) AS k FROM ${quoteIdentifier(entity)} WHERE _lattice_owner IS NOT NULL AND json_quote(${pk}) IN (${part.map(() => "?").join(", ")})`, part);
+        // The key itself, not json_quote(key), in the WHERE: that one the primary key index answers.
+        const values = part.map((k) => JSON.parse(k) as string | number);
+        const rows = await x.all(`SELECT json_quote(${pk}) AS k FROM ${quoteIdentifier(entity)} WHERE _lattice_owner IS NOT NULL AND ${pk} IN (${part.map(() => "?").join(", ")})`, values);
         for (const row of rows) found.add(`${entity}\u0000${row.k as string}`);
       }
     }
@@ -404,7 +420,9 @@ export class SyncProject {
     const rows = new Map<string, Record<string, unknown>>();
     const byEntity = new Map<string, unknown[]>();
     for (const g of groups) {
-      if ((g.op === "link" || g.op === "upsert") && this.hasEntity(g.entity)) byEntity.set(g.entity, [...(byEntity.get(g.entity) ?? []), JSON.parse(g.pk)]);
+      if ((g.op !== "link" && g.op !== "upsert") || !this.hasEntity(g.entity)) continue;
+      if (!byEntity.has(g.entity)) byEntity.set(g.entity, []);
+      byEntity.get(g.entity)!.push(JSON.parse(g.pk));
     }
     for (const [entity, keys] of byEntity) {
       const shared = this.shared.get(entity)!;
@@ -448,7 +466,8 @@ export class SyncProject {
           report.applied += 1;
           const version = result.op === "link" || result.op === "upsert" ? (result.version ?? 0) : 0;
           if (pkColumn && (result.op === "link" || result.op === "upsert" || result.op === "unlink")) {
-            await x.run(`UPDATE ${table} SET _lattice_version = ? WHERE json_quote(${pkColumn}) = ?`, [version, g.pk]);
+            // By the key itself (the index), not json_quote(key), which scanned the table once per row.
+            await x.run(`UPDATE ${table} SET _lattice_version = ? WHERE ${pkColumn} = ?`, [version, JSON.parse(g.pk)]);
           }
           await x.run(`DELETE FROM _lattice_outbox WHERE entity = ? AND pk = ? AND id <= ?`, [g.entity, g.pk, g.maxId]);
           await x.run(`UPDATE _lattice_outbox SET base_version = ? WHERE entity = ? AND pk = ?`, [version, g.entity, g.pk]);
@@ -563,10 +582,13 @@ export class SyncProject {
       for (const [id, email] of Object.entries(owners)) {
         await x.run(`INSERT INTO _lattice_owners (id, email) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET email = excluded.email`, [id, email]);
       }
+      // describe() builds a fresh description on each call: once per table per page, not per row.
+      const described = new Map<string, EntityInfo | null>();
       for (const change of changes) {
         if (skip.has(change.seq)) continue;
+        if (!described.has(change.table)) described.set(change.table, this.hasEntity(change.table) ? this.db.describe(change.table) : null);
         try {
-          await this.applyChange(x, replicator, change, pending, report);
+          await this.applyChange(x, replicator, change, described.get(change.table)!, pending, report);
         } catch (error) {
           // A row the library refuses (written into the team's Postgres around its rules: a bad file
           // name, a value of the wrong form) cannot be had here; it must not stop the feed for good.
@@ -595,17 +617,17 @@ export class SyncProject {
     return new Set(rows.map((r) => `${r.entity as string}\u0000${r.pk as string}`));
   }
 
-  private async applyChange(x: SqlExecutor, replicator: Replicator, change: FeedChange, pending: Set<string>, report: PullReport): Promise<void> {
+  private async applyChange(x: SqlExecutor, replicator: Replicator, change: FeedChange, info: EntityInfo | null, pending: Set<string>, report: PullReport): Promise<void> {
     const shared = this.shared.get(change.table);
-    if (!shared || !this.hasEntity(change.table)) throw new LatticeError("NOT_SHARED", `the feed has a change to ${change.table}, which this project does not know; pull from the start again`);
-    const key = this.keyValue(change.table, change.pk!);
+    if (!shared || !info) throw new LatticeError("NOT_SHARED", `the feed has a change to ${change.table}, which this project does not know; pull from the start again`);
+    const key = keyOf(info, change.pk!);
     const keyJson = JSON.stringify(key);
     const table = quoteIdentifier(change.table);
     const pkColumn = quoteIdentifier(shared.primaryKey);
     let written = false;
     if (change.kind === "upsert") {
       const row: Record<string, unknown> = {};
-      const columns = this.db.describe(change.table).columns;
+      const columns = info.columns;
       for (const column of columns) if (column.name in change.row!) row[column.name] = fromWire(column, change.row![column.name]);
       written = await replicator.put(change.table, row, { _lattice_owner: change.owner ?? NO_OWNER, _lattice_version: change.version ?? 0 }, { newerBy: "_lattice_version", onlyWhereSet: "_lattice_owner" });
       if (!written) {
