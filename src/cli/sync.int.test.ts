@@ -150,7 +150,7 @@ describe("crash: a CLI killed with SIGKILL at the worst moment", () => {
       )[0] as { changes: number; results: number; rows: unknown };
     const before = await counts();
 
-    proxy!.hold((r) => r.method === "POST" && r.path.startsWith("/api/trpc/sync.push"));
+    proxy!.hold((r) => r.method === "POST" && r.path.startsWith("/api/v1/sync/push"));
     const push = bob.spawn("teams", "push", "--team", "Atlas");
     const held = await Promise.race([
       proxy!.nextHeld(),
@@ -162,7 +162,7 @@ describe("crash: a CLI killed with SIGKILL at the worst moment", () => {
 
     // The server committed the push; Bob never heard: his entries are still in flight.
     expect(held.status).toBe(200);
-    const first = JSON.parse(held.body.toString()).result.data.json.results as { id: string; status: string; version: number }[];
+    const first = JSON.parse(held.body.toString()).results as { id: string; status: string; version: number }[];
     expect(first.map((r) => [r.status, r.version])).toEqual([["applied", 2], ["applied", 2], ["applied", 2]]);
     const committed = await counts();
     expect(committed.changes).toBe(before.changes + 3);
@@ -200,7 +200,7 @@ describe("crash: a CLI killed with SIGKILL at the worst moment", () => {
 
     // The first two pages reach Bob; the rest wait at the proxy, so the pull cannot finish first.
     let pages = 0;
-    proxy!.hold((r) => r.path.startsWith("/api/trpc/sync.pull") && ++pages > 2);
+    proxy!.hold((r) => r.path.startsWith("/api/v1/sync/changes") && ++pages > 2);
     const pull = bob.spawn("teams", "pull", "--team", "Atlas");
     let cursor = start;
     while (cursor <= shareSeq && pull.exitCode === null) {

@@ -152,6 +152,7 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
   private readonly registered = new Map<string, EntityDefinition>();
   private readonly compiled = new Map<string, CompiledEntity>();
   private readonly captures = new Set<WriteCapture>();
+  private readonly replicatorSql = new Map<string, string>();
   private driver: SqlDriver | null = null;
   private root: Session | null = null;
   private opening: Promise<void> | null = null;
@@ -216,6 +217,7 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
     this.driver = await this.openDriver(config.database);
     await this.driver.transaction((tx) => applySchema(tx, definitions));
     this.compiled.clear();
+    this.replicatorSql.clear();
     for (const definition of definitions) this.compiled.set(definition.name, this.compile(this.driver.dialect, definition));
     this.config = config;
     this.root = new Session(this as unknown as Lattice, this.driver, false, false);
@@ -577,16 +579,22 @@ export class Lattice<E extends Record<string, Row> = Record<string, Row>> extend
         if (entity.definition.beforeWrite) await entity.definition.beforeWrite(row, { projectDir: this.projectDir });
         const params = this.encodeRow(entity, row);
         const extraNames = Object.keys(extra);
-        const key = quoteIdentifier(entity.definition.primaryKey);
-        const all = [...entity.names.map(quoteIdentifier), ...extraNames.map(quoteIdentifier)];
-        const dialect = this.driver!.dialect;
-        const sql =
-          `INSERT INTO ${entity.table} (${all.join(", ")}) VALUES (${all.map((_, i) => (dialect === "sqlite" ? "?" : `$${i + 1}`)).join(", ")}) ` +
-          `ON CONFLICT (${key}) DO UPDATE SET ${all.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")}` +
-          where([
-            options.newerBy ? `excluded.${quoteIdentifier(options.newerBy)} > ${entity.table}.${quoteIdentifier(options.newerBy)}` : "",
-            options.onlyWhereSet ? `${entity.table}.${quoteIdentifier(options.onlyWhereSet)} IS NOT NULL` : "",
-          ]);
+        // Built once per shape: a pull applies thousands of rows of one table with the same options.
+        const shape = `${name}\u0000${extraNames.join(",")}\u0000${options.newerBy ?? ""}\u0000${options.onlyWhereSet ?? ""}`;
+        let sql = this.replicatorSql.get(shape);
+        if (sql === undefined) {
+          const key = quoteIdentifier(entity.definition.primaryKey);
+          const all = [...entity.names.map(quoteIdentifier), ...extraNames.map(quoteIdentifier)];
+          const dialect = this.driver!.dialect;
+          sql =
+            `INSERT INTO ${entity.table} (${all.join(", ")}) VALUES (${all.map((_, i) => (dialect === "sqlite" ? "?" : `$${i + 1}`)).join(", ")}) ` +
+            `ON CONFLICT (${key}) DO UPDATE SET ${all.filter((c) => c !== key).map((c) => `${c} = excluded.${c}`).join(", ")}` +
+            where([
+              options.newerBy ? `excluded.${quoteIdentifier(options.newerBy)} > ${entity.table}.${quoteIdentifier(options.newerBy)}` : "",
+              options.onlyWhereSet ? `${entity.table}.${quoteIdentifier(options.onlyWhereSet)} IS NOT NULL` : "",
+            ]);
+          this.replicatorSql.set(shape, sql);
+        }
         const written = await session.x.run(sql, [...params, ...extraNames.map((n) => extra[n])]);
         if (written === 0) return false;
         if (this.listenerCount("change") > 0) session.events.push({ entity: name, op: "update", key: row[entity.definition.primaryKey] as Key, row, replay: true });

@@ -10,7 +10,7 @@ import { createLatticeTrpcClient, toLatticeClientError, type LatticeTrpcClient }
 import type { CurrentRow, PullPage, PushEntry, PushResult, SharedTable, ShareResult } from "../sync/types.ts";
 import type { ColumnSpec } from "../config/config.ts";
 import { noAnswerError, requestTimeoutMs, timeoutSignal } from "./request-timeout.ts";
-import { unreachableError } from "./errors.ts";
+import { notLatticeError, tokenRejectedError, unreachableError } from "./errors.ts";
 
 // The server's answers, spelled out instead of inferred from its router so that the published
 // .d.ts holds no server types. Each method returns the router's own answer, so `tsc` (typecheck and
@@ -394,14 +394,52 @@ export class TeamsClient {
     return this.call(() => this.trpc.sync.tables.query()) as Promise<SharedTable[]>;
   }
 
+  // Push and pull carry pages of plain JSON rows: they go through the JSON routes, not tRPC, whose
+  // superjson pass costs more than the rest of the request (bench/sync.ts measures both).
+
   /** Up to 1000 outbox entries; one result per entry, in order. Safe to retry with the same ids. */
   async pushChanges(entries: PushEntry[]): Promise<PushResult[]> {
-    return (await this.call(() => this.trpc.sync.push.mutate({ entries }))).results;
+    return ((await this.json("POST", "/api/v1/sync/push", { entries })) as { results: PushResult[] }).results;
   }
 
   /** The feed after `since`, oldest first, at most `limit` (≤ 10,000) changes. */
   pullChanges(since: number, limit?: number): Promise<PullPage> {
-    return this.call(() => this.trpc.sync.pull.query(limit === undefined ? { since } : { since, limit })) as Promise<PullPage>;
+    return this.json("GET", `/api/v1/sync/changes?since=${since}${limit === undefined ? "" : `&limit=${limit}`}`) as Promise<PullPage>;
+  }
+
+  private async json(method: "GET" | "POST", route: string, body?: unknown): Promise<unknown> {
+    const ms = requestTimeoutMs();
+    const limit = timeoutSignal(ms);
+    let response: Response;
+    let text: string;
+    try {
+      response = await fetch(`${this.cloud}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: limit.signal,
+      });
+      if (!/\bjson\b/i.test(response.headers.get("content-type") ?? "")) {
+        await response.body?.cancel().catch(() => {});
+        throw notLatticeError(this.cloud, route.split("?")[0]);
+      }
+      text = await response.text();
+    } catch (error) {
+      if (error instanceof LatticeClientError) throw error;
+      if (limit.timedOut()) throw noAnswerError(this.cloud, ms, error);
+      throw unreachableError(this.cloud, error);
+    }
+    let parsed: { error?: { code: string; message: string } };
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      throw notLatticeError(this.cloud, route.split("?")[0]);
+    }
+    if (!response.ok) {
+      if (response.status === 401) throw tokenRejectedError(this.connection?.teamName, new Error(parsed.error?.message ?? "401"));
+      throw new LatticeClientError("SERVER", parsed.error?.message ?? `HTTP ${response.status}`, { serverCode: parsed.error?.code, httpStatus: response.status });
+    }
+    return parsed;
   }
 
   /** The team's current version of some rows; keys not in the result are not shared. */

@@ -132,6 +132,14 @@ describe("push and pull", () => {
       ["upsert", "c", 2, false],
       ["upsert", "d", 1, true],
     ]);
+    // A key changed by SQL: the old key leaves the feed as a delete, the new one arrives.
+    await sql(`UPDATE lattice_data.tasks SET id = 'd2' WHERE id = 'd'`);
+    const renamed = await as(bob).sync.pull({ since: page.cursor });
+    expect(renamed.changes.map((c) => [c.kind, c.pk, c.version])).toEqual([
+      ["delete", "d", 1],
+      ["upsert", "d2", 2],
+    ]);
+    await sql(`UPDATE lattice_data.tasks SET id = 'd' WHERE id = 'd2'`);
     // Nobody owns a row written by SQL: a member's push of it is refused.
     const push = await as(alice).sync.push({ entries: [{ id: id(), table: "tasks", op: "upsert", pk: "d", baseVersion: 1, row: { id: "d", title: "x" } }] });
     expect(push.results[0]).toMatchObject({ status: "refused", reason: expect.stringMatching(/written directly in the team's Postgres/) });

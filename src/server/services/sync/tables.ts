@@ -138,7 +138,12 @@ async function installSync(x: SqlExecutor, spec: EntitySpec): Promise<void> {
   // on while it queues for the lock (no deadlock between two pushes).
   await x.run(`CREATE OR REPLACE TRIGGER lattice_feed_lock BEFORE INSERT OR UPDATE OR DELETE OR TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION public.lattice_feed_lock()`);
   await x.run(`CREATE OR REPLACE TRIGGER lattice_row_version BEFORE INSERT OR UPDATE ON ${table} FOR EACH ROW EXECUTE FUNCTION public.lattice_row_version()`);
-  await x.run(`CREATE OR REPLACE TRIGGER lattice_row_feed AFTER INSERT OR UPDATE OR DELETE ON ${table} FOR EACH ROW EXECUTE FUNCTION public.lattice_row_feed('${pk}')`);
+  // The feed, once per statement from its transition tables (one INSERT into the feed, not one per row).
+  await x.run(`CREATE OR REPLACE TRIGGER lattice_feed_inserted AFTER INSERT ON ${table} REFERENCING NEW TABLE AS lattice_new FOR EACH STATEMENT EXECUTE FUNCTION public.lattice_feed_inserted('${pk}')`);
+  await x.run(
+    `CREATE OR REPLACE TRIGGER lattice_feed_updated AFTER UPDATE ON ${table} REFERENCING OLD TABLE AS lattice_old NEW TABLE AS lattice_new FOR EACH STATEMENT EXECUTE FUNCTION public.lattice_feed_updated('${pk}')`,
+  );
+  await x.run(`CREATE OR REPLACE TRIGGER lattice_feed_deleted AFTER DELETE ON ${table} REFERENCING OLD TABLE AS lattice_old FOR EACH STATEMENT EXECUTE FUNCTION public.lattice_feed_deleted('${pk}')`);
   await x.run(`CREATE OR REPLACE TRIGGER lattice_truncate_feed BEFORE TRUNCATE ON ${table} FOR EACH STATEMENT EXECUTE FUNCTION public.lattice_truncate_feed('${pk}')`);
 }
 
