@@ -38,9 +38,9 @@ const PUSH_BATCH = 1000;
 const TARGET = { push: 0.3, pull: 0.6, firstSyncSeconds: 30 } as const;
 /** Runs of each step in "where the time goes". */
 const PHASE_RUNS = 5;
-// BENCH_SYNC_ONLY=rounds (push and pull), phases (where the time goes; needs rounds), first (the 1M
-// first sync) or json-route (the first sync's what-if; needs first) runs a part, e.g. under --cpu-prof.
-const PARTS = new Set((process.env.BENCH_SYNC_ONLY ?? "rounds,phases,first,json-route").split(","));
+// BENCH_SYNC_ONLY=rounds (push and pull), phases (where the time goes; needs rounds) or first (the 1M
+// first sync) runs a part, e.g. under --cpu-prof.
+const PARTS = new Set((process.env.BENCH_SYNC_ONLY ?? "rounds,phases,first").split(","));
 
 const ENTITY_YAML = `entities:
   tasks:
@@ -196,16 +196,6 @@ function countCalls(client: TeamsClient, method: "pushChanges" | "pullChanges"):
   return total;
 }
 
-/** Sends the client's pullChanges to the plain JSON route instead of tRPC (the bench's what-if). */
-function pullThroughJsonRoute(client: TeamsClient, cloud: string, token: string): void {
-  const pullChanges: TeamsClient["pullChanges"] = async (since, limit) => {
-    const response = await fetch(`${cloud}/api/v1/sync/changes?since=${since}${limit === undefined ? "" : `&limit=${limit}`}`, { headers: { authorization: `Bearer ${token}` } });
-    if (!response.ok) throw new Error(`GET /api/v1/sync/changes → ${response.status} ${await response.text()}`);
-    return (await response.json()) as Awaited<ReturnType<TeamsClient["pullChanges"]>>;
-  };
-  Object.assign(client, { pullChanges });
-}
-
 /** Links `count` new rows in the project's SQLite by raw SQL (owner set, a 'link' outbox entry each), as `link` would. */
 async function linkRows(project: SyncProject, userId: string, prefix: string, count: number): Promise<void> {
   await project.db.withSql(async (x) => {
@@ -326,13 +316,13 @@ async function phases(ctx: PhaseContext): Promise<{ lines: string; figures: Reco
     line("pullService", "pullChanges service, here (SELECT, rows → changes, head, owners)", rows, await medianMs(() => pullChanges(database.prisma, { since, limit: PAGE_SIZE })));
     // tRPC's httpLink with superjson: the server answers {result: {data: serialize(page)}}.
     const answer = JSON.stringify({ result: { data: superjson.serialize(page) } });
-    line("pullEncode", "superjson.serialize + JSON.stringify of the page, here (server side)", rows, await medianMs(() => JSON.stringify({ result: { data: superjson.serialize(page) } })));
-    line("pullDecode", "JSON.parse + superjson.deserialize of the answer, here (client side)", rows, await medianMs(() => superjson.deserialize(JSON.parse(answer).result.data)));
+    line("pullEncode", "superjson.serialize + JSON.stringify of the page, here (tRPC's encoding, for comparison)", rows, await medianMs(() => JSON.stringify({ result: { data: superjson.serialize(page) } })));
+    line("pullDecode", "JSON.parse + superjson.deserialize of it, here (tRPC's, for comparison)", rows, await medianMs(() => superjson.deserialize(JSON.parse(answer).result.data)));
     line("pullJsonOnly", "JSON.stringify + JSON.parse of the page alone, here", rows, await medianMs(() => JSON.parse(JSON.stringify(page))));
-    line("pullTrpc", "the tRPC call over HTTP (TeamsClient.pullChanges: all of the above)", rows, await medianMs(() => ctx.client.pullChanges(since, PAGE_SIZE)));
+    line("pullTrpc", "TeamsClient.pullChanges over HTTP (GET /api/v1/sync/changes: what ships)", rows, await medianMs(() => ctx.client.pullChanges(since, PAGE_SIZE)));
     line(
       "pullJsonRoute",
-      "the same page from GET /api/v1/sync/changes over HTTP (plain JSON)",
+      "the same page by a bare fetch of GET /api/v1/sync/changes",
       rows,
       await medianMs(async () => {
         const response = await fetch(`${ctx.cloud}/api/v1/sync/changes?since=${since}&limit=${PAGE_SIZE}`, { headers: { authorization: `Bearer ${ctx.token}` } });
@@ -357,8 +347,8 @@ async function phases(ctx: PhaseContext): Promise<{ lines: string; figures: Reco
       });
     const entries = batch("phase-");
     const request = JSON.stringify(superjson.serialize({ entries }));
-    line("pushEncode", "superjson.serialize + JSON.stringify of the entries, here (client side)", PUSH_BATCH, await medianMs(() => JSON.stringify(superjson.serialize({ entries }))));
-    line("pushDecode", "JSON.parse + superjson.deserialize of the request, here (server side)", PUSH_BATCH, await medianMs(() => superjson.deserialize(JSON.parse(request))));
+    line("pushEncode", "superjson.serialize + JSON.stringify of the entries (tRPC's, for comparison)", PUSH_BATCH, await medianMs(() => JSON.stringify(superjson.serialize({ entries }))));
+    line("pushDecode", "JSON.parse + superjson.deserialize of them (tRPC's, for comparison)", PUSH_BATCH, await medianMs(() => superjson.deserialize(JSON.parse(request))));
     line("pushZod", "zod: pushInput.parse of the entries, here", PUSH_BATCH, await medianMs(() => pushInput.parse({ entries })));
     // The rows' INSERT in push.ts's shape, into the shared table (feed triggers) and into the plain
     // table (none); and the idempotency records. Each rolled back, so every run writes the same rows.
@@ -571,30 +561,6 @@ export async function syncBench(adminUrl: string): Promise<{ lines: string[]; fi
         ].join("\n"),
       );
       figures.firstSync = { ...figureOf(first, firstC, TARGET.firstSyncSeconds, met), rows: total, seededBySql: seeded, seedSeconds };
-
-      if (PARTS.has("json-route")) {
-        // What-if, not what ships: the same first sync with the engine's page requests sent to the plain
-        // JSON route (GET /api/v1/sync/changes, the same service) instead of tRPC with superjson.
-        const client = lib.TeamsClient.fromSaved(undefined, { home: homes.carol });
-        pullThroughJsonRoute(client, cloud, registered.token);
-        const jsonCalls = countCalls(client, "pullChanges");
-        const config = writeProject(root, "carol-json-route", "entities: {}\n");
-        let viaJson = 0;
-        const whatIf = await timed(total, serverPid, async () => {
-          viaJson = (await (await open(config, client, homes.carol)).pull()).pulled;
-        });
-        whatIf.callMs = jsonCalls.ms;
-        check("first sync through the JSON route pulled", viaJson, total);
-        const under = whatIf.ms / 1000 < TARGET.firstSyncSeconds;
-        lines.push(
-          [
-            `what-if (not what ships): the same first sync with the engine's page requests sent to GET /api/v1/sync/changes (plain JSON) instead of tRPC + superjson`,
-            figureLine(`first sync ${total} rows (JSON route)`, whatIf),
-            `  ${(whatIf.ms / 1000).toFixed(1)} s (under ${TARGET.firstSyncSeconds} s: ${under ? "yes" : "no"}); ratio ${(perSecond(whatIf) / perSecond(firstC)).toFixed(2)}× the ceiling; ${(first.ms / whatIf.ms).toFixed(2)}× as fast as through tRPC`,
-          ].join("\n"),
-        );
-        figures.firstSyncJsonRoute = { ...figureOf(whatIf, firstC, TARGET.firstSyncSeconds, under), rows: total };
-      }
     }
     return { lines, figures };
   } finally {
