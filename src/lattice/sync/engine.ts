@@ -477,7 +477,7 @@ export class SyncProject {
           // The team's version comes back on the next pull (restore); the local edits are void. A
           // refused link (the key is another member's row) keeps your row, unlinked: it is yours.
           const collision = result.op === "link" && result.status === "refused";
-          if (collision && pkColumn) await x.run(`UPDATE ${table} SET _lattice_owner = NULL, _lattice_version = 0 WHERE json_quote(${pkColumn}) = ?`, [g.pk]);
+          if (collision && pkColumn) await x.run(`UPDATE ${table} SET _lattice_owner = NULL, _lattice_version = 0 WHERE ${pkColumn} = ?`, [JSON.parse(g.pk)]);
           await x.run(`DELETE FROM _lattice_outbox WHERE entity = ? AND pk = ?`, [g.entity, g.pk]);
           await x.run(
             `INSERT INTO _lattice_refusals (entity, pk, status, reason, at, restored) VALUES (?, ?, ?, ?, ?, 0)
