@@ -4,7 +4,9 @@ import fs from "node:fs";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
-import { freePort } from "../test/support/postgres.ts";
+import { openDatabase } from "../src/server/db.ts";
+import { applyMigrations } from "../src/server/db/migrate.ts";
+import { databaseUrl, freePort, withAdmin } from "../test/support/postgres.ts";
 
 // Shared pieces of the benchmarks: external tools, wrk and pgbench runs, and their parsing.
 
@@ -213,4 +215,17 @@ export function withCpu(serverPid: number, seconds: number, measure: () => Figur
   const figure = measure();
   const [server1, pg1] = [cpuTicks([serverPid]), cpuTicks(postgres)];
   return { ...figure, serverCpu: (server1 - server0) / 100 / seconds, postgresCpu: Math.max(0, pg1 - pg0) / 100 / seconds };
+}
+
+/** A new, migrated Postgres database for a bench (dropped first if an earlier run left it): its URL. */
+export async function freshDatabase(adminUrl: string, dbName: string): Promise<string> {
+  await withAdmin(adminUrl, async (admin) => {
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.query(`CREATE DATABASE ${dbName}`);
+  });
+  const url = databaseUrl(adminUrl, dbName);
+  const database = openDatabase({ databaseUrl: url, dataDir: "" });
+  await applyMigrations(database.sql);
+  await database.close();
+  return url;
 }

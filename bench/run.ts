@@ -7,13 +7,11 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDatabase } from "../src/server/db.ts";
-import { applyMigrations } from "../src/server/db/migrate.ts";
 import { startTestPostgres, databaseUrl, withAdmin } from "../test/support/postgres.ts";
 import { startServer } from "../test/support/server.ts";
 import { libraryBench } from "./library.ts";
 import { syncBench } from "./sync.ts";
-import { withCpu, hostRequest, pgbench, pgbenchInit, row, sha256, startBareNode, startNginx, wrk, type Figure } from "./lib.ts";
+import { freshDatabase, withCpu, hostRequest, pgbench, pgbenchInit, row, sha256, startBareNode, startNginx, wrk, type Figure } from "./lib.ts";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 64);
@@ -44,14 +42,7 @@ async function api(base: string, token: string, method: string, route: string, b
 /** Storage hosting beside nginx and pgbench: the server, nginx and wrk on this machine. */
 async function hostingBench(adminUrl: string, results: string[], figures: Record<string, unknown>): Promise<void> {
   const dbName = "lattice_bench";
-  await withAdmin(adminUrl, async (admin) => {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  });
-  const url = databaseUrl(adminUrl, dbName);
-  const database = openDatabase({ databaseUrl: url, dataDir: "" });
-  await applyMigrations(database.sql);
-  await database.close();
+  const url = await freshDatabase(adminUrl, dbName);
 
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server under load.
   // The server gets as many database connections as pgbench has clients: the same footing for both.

@@ -17,12 +17,11 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import superjson from "superjson";
 import { openDatabase } from "../src/server/db.ts";
-import { applyMigrations } from "../src/server/db/migrate.ts";
 import { pullChanges } from "../src/server/services/sync/feed.ts";
 import { pushChanges, pushInput } from "../src/server/services/sync/push.ts";
-import { databaseUrl, startTestPostgres, withAdmin } from "../test/support/postgres.ts";
+import { startTestPostgres } from "../test/support/postgres.ts";
 import { startServer, type RunningServer } from "../test/support/server.ts";
-import { cpuTicks } from "./lib.ts";
+import { freshDatabase, cpuTicks } from "./lib.ts";
 
 type LatticeModule = typeof import("../src/lattice/index.ts");
 type SyncProject = Awaited<ReturnType<LatticeModule["SyncProject"]["open"]>>;
@@ -399,14 +398,7 @@ async function phases(ctx: PhaseContext): Promise<{ lines: string; figures: Reco
 export async function syncBench(adminUrl: string): Promise<{ lines: string[]; figures: Record<string, unknown> }> {
   const lib = await loadLibrary();
   const dbName = "lattice_bench_sync";
-  await withAdmin(adminUrl, async (admin) => {
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.query(`CREATE DATABASE ${dbName}`);
-  });
-  const url = databaseUrl(adminUrl, dbName);
-  const database = openDatabase({ databaseUrl: url, dataDir: "" });
-  await applyMigrations(database.sql);
-  await database.close();
+  const url = await freshDatabase(adminUrl, dbName);
 
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "lattice-bench-sync-"));
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the server.

@@ -250,18 +250,22 @@ function filesContaining(dir: string, text: string): string[] {
   return found;
 }
 
+/** The story's start: Alice shares tasks and links task-001, Bob syncs and links task-002 (titled `bobTitle`), Alice pulls. */
+async function shareTwoTasks({ alice, bob }: Team, bobTitle: string): Promise<void> {
+  await ok(alice.run("data", "insert", "tasks", '{"id":"task-001","title":"Write the spec"}'));
+  await ok(alice.run("teams", "share", "--team", "Atlas", "--table", "tasks"));
+  await ok(alice.run("teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-001"));
+  await ok(bob.run("teams", "sync", "--team", "Atlas"));
+  await ok(bob.run("data", "insert", "tasks", JSON.stringify({ id: "task-002", title: bobTitle })));
+  await ok(bob.run("teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-002"));
+  await ok(alice.run("teams", "pull", "--team", "Atlas"));
+}
+
 describe("a team's data in motion: replay guard, secrets, files, direct SQL, schema", () => {
   let team: Team;
   beforeAll(async () => {
     team = await startTeam();
-    const { alice, bob } = team;
-    await ok(alice.run("data", "insert", "tasks", '{"id":"task-001","title":"Write the spec"}'));
-    await ok(alice.run("teams", "share", "--team", "Atlas", "--table", "tasks"));
-    await ok(alice.run("teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-001"));
-    await ok(bob.run("teams", "sync", "--team", "Atlas"));
-    await ok(bob.run("data", "insert", "tasks", '{"id":"task-002","title":"Write the launch post"}'));
-    await ok(bob.run("teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-002"));
-    await ok(alice.run("teams", "pull", "--team", "Atlas"));
+    await shareTwoTasks(team, "Write the launch post");
   });
   afterAll(async () => {
     await team?.stop();
@@ -486,14 +490,8 @@ describe("bad input: clear 4xx or one-line CLI errors, nothing changed, never a 
   let token: string;
   beforeAll(async () => {
     team = await startTeam();
-    const { alice, bob } = team;
-    await ok(alice.run("data", "insert", "tasks", '{"id":"task-001","title":"Write the spec"}'));
-    await ok(alice.run("teams", "share", "--team", "Atlas", "--table", "tasks"));
-    await ok(alice.run("teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-001"));
-    await ok(bob.run("teams", "sync", "--team", "Atlas"));
-    await ok(bob.run("data", "insert", "tasks", '{"id":"task-002","title":"Bob\'s"}'));
-    await ok(bob.run("teams", "link", "--team", "Atlas", "--table", "tasks", "--pk", "task-002"));
-    await ok(alice.run("teams", "pull", "--team", "Atlas"));
+    const { alice } = team;
+    await shareTwoTasks(team, "Bob's");
     // Alice also belongs to a second team, on another server.
     const t = await createTestDatabase();
     other = { t, server: await startServer({ databaseUrl: t.url }) };

@@ -408,38 +408,47 @@ export class TeamsClient {
   }
 
   private async json(method: "GET" | "POST", route: string, body?: unknown): Promise<unknown> {
-    const ms = requestTimeoutMs();
-    const limit = timeoutSignal(ms);
-    let response: Response;
-    let text: string;
+    const answer = await this.http(method, route, body === undefined ? undefined : { json: body });
     try {
-      response = await fetch(`${this.cloud}${route}`, {
-        method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: limit.signal,
-      });
-      if (!/\bjson\b/i.test(response.headers.get("content-type") ?? "")) {
-        await response.body?.cancel().catch(() => {});
-        throw notLatticeError(this.cloud, route.split("?")[0]);
-      }
-      text = await response.text();
-    } catch (error) {
-      if (error instanceof LatticeClientError) throw error;
-      if (limit.timedOut()) throw noAnswerError(this.cloud, ms, error);
-      throw unreachableError(this.cloud, error);
-    }
-    let parsed: { error?: { code: string; message: string } };
-    try {
-      parsed = JSON.parse(text);
+      return JSON.parse(answer.toString("utf8"));
     } catch {
       throw notLatticeError(this.cloud, route.split("?")[0]);
     }
-    if (!response.ok) {
-      if (response.status === 401) throw tokenRejectedError(this.connection?.teamName, new Error(parsed.error?.message ?? "401"));
-      throw new LatticeClientError("SERVER", parsed.error?.message ?? `HTTP ${response.status}`, { serverCode: parsed.error?.code, httpStatus: response.status });
+  }
+
+  /**
+   * One call to the server's /api/v1 with this token: the time limit covers the whole answer, and
+   * every failure (unreachable, no answer, not Lattice, an error answer) is one LatticeClientError.
+   */
+  private async http(method: "GET" | "POST" | "PUT", route: string, body?: { json: unknown } | { bytes: Uint8Array }): Promise<Buffer> {
+    const ms = requestTimeoutMs();
+    const limit = timeoutSignal(ms);
+    let response: Response;
+    let answer: Buffer;
+    try {
+      response = await fetch(`${this.cloud}${route}`, {
+        method,
+        headers: { authorization: `Bearer ${this.token}`, ...(body ? { "content-type": "json" in body ? "application/json" : "application/octet-stream" } : {}) },
+        body: body === undefined ? undefined : "json" in body ? JSON.stringify(body.json) : (body.bytes as BodyInit),
+        signal: limit.signal,
+      });
+      answer = Buffer.from(await response.arrayBuffer());
+    } catch (error) {
+      if (limit.timedOut()) throw noAnswerError(this.cloud, ms, error);
+      throw unreachableError(this.cloud, error);
     }
-    return parsed;
+    if (!response.ok) {
+      let failure: { code?: string; message?: string } | undefined;
+      try {
+        failure = (JSON.parse(answer.toString("utf8")) as { error?: { code?: string; message?: string } }).error;
+      } catch {
+        // not our JSON error shape: not a Lattice answer
+      }
+      if (!failure?.message) throw notLatticeError(this.cloud, route.split("?")[0]);
+      if (response.status === 401) throw tokenRejectedError(this.connection?.teamName, new Error(failure.message));
+      throw new LatticeClientError("SERVER", failure.message, { serverCode: failure.code, httpStatus: response.status });
+    }
+    return answer;
   }
 
   /** The team's current version of some rows; keys not in the result are not shared. */
@@ -453,41 +462,12 @@ export class TeamsClient {
   }
 
   async putBlob(sha256: string, bytes: Uint8Array): Promise<void> {
-    await this.blobRequest("PUT", sha256, bytes);
+    await this.http("PUT", `/api/v1/sync/blobs/${encodeURIComponent(sha256)}`, { bytes });
   }
 
   /** A shared file's bytes (the caller verifies the hash). */
   async getBlob(sha256: string): Promise<Buffer> {
-    return this.blobRequest("GET", sha256);
-  }
-
-  private async blobRequest(method: "GET" | "PUT", sha256: string, body?: Uint8Array): Promise<Buffer> {
-    const ms = requestTimeoutMs();
-    const limit = timeoutSignal(ms);
-    let response: Response;
-    let bytes: Buffer;
-    try {
-      response = await fetch(`${this.cloud}/api/v1/sync/blobs/${encodeURIComponent(sha256)}`, {
-        method,
-        headers: { authorization: `Bearer ${this.token}`, ...(body ? { "content-type": "application/octet-stream" } : {}) },
-        body: body as BodyInit | undefined,
-        signal: limit.signal,
-      });
-      bytes = Buffer.from(await response.arrayBuffer());
-    } catch (error) {
-      if (limit.timedOut()) throw noAnswerError(this.cloud, ms, error);
-      throw unreachableError(this.cloud, error);
-    }
-    if (!response.ok) {
-      let message = `${method} blob ${sha256}: HTTP ${response.status}`;
-      try {
-        message = (JSON.parse(bytes.toString("utf8")) as { error: { message: string } }).error.message;
-      } catch {
-        // not our JSON error: keep the status line
-      }
-      throw new LatticeClientError(response.status === 401 ? "TOKEN_REJECTED" : "SERVER", message, { httpStatus: response.status });
-    }
-    return bytes;
+    return this.http("GET", `/api/v1/sync/blobs/${encodeURIComponent(sha256)}`);
   }
 
   /** Is the server up, is the token still good, what is my role? Reports problems in the result; never throws. */

@@ -116,4 +116,3 @@ export function storageRoute<S extends z.ZodType | undefined>(
 }
 
 
-export { readBody };
